@@ -102,6 +102,10 @@ export interface Request {
   temperature?: number;
   topP?: number;
   stop?: string[];
+  // Chat Completions sampling knobs; providers that lack one record a warning.
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
   stream: boolean;
   store?: boolean;
   include?: string[];

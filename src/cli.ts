@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// `gateway`: serve and check-config today; worker, optimize and report arrive with
+// their issues (evaluation, optimizer, cost) and are not listed until they work.
+import { Command } from 'commander';
+import { ConfigError, defaultConfigPath, loadConfigFile } from './config/load-config.js';
+import { startGateway } from './server.js';
+import { createLogger } from './logger.js';
+
+const program = new Command();
+program.name('gateway').description('An observability-first AI gateway for coding agents.');
+
+program
+  .command('serve')
+  .description('Serve the OpenAI-compatible API (PORT, HOST and GATEWAY_CONFIG from the environment).')
+  .option('-c, --config <file>', 'config file (default: $GATEWAY_CONFIG, else config/routes.yaml, else config/routes.example.yaml)')
+  .option('-p, --port <port>', 'port (default: $PORT or 4000)')
+  .option('-H, --host <host>', 'host to bind (default: $HOST or 127.0.0.1)')
+  .action(async (opts: { config?: string; port?: string; host?: string }) => {
+    const logger = createLogger();
+    const file = opts.config ?? defaultConfigPath();
+    try {
+      const config = loadConfigFile(file);
+      for (const w of config.warnings) logger.warn(w);
+      const gw = await startGateway({
+        config,
+        port: Number(opts.port ?? process.env.PORT ?? 4000),
+        host: opts.host ?? process.env.HOST ?? '127.0.0.1',
+        logger,
+      });
+      logger.info({ url: gw.url, config: file, routes: [...config.routesByAlias.keys()] }, `gateway listening on ${gw.url}`);
+      const stop = () => {
+        logger.info('shutting down');
+        void gw.close().then(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        logger.fatal(`invalid config: ${err.message}`);
+        process.exit(2);
+      }
+      throw err;
+    }
+  });
+
+program
+  .command('check-config')
+  .description('Validate a config file without serving; exits 0 if valid, 2 with file:line and reason if not.')
+  .argument('[file]', 'config file', defaultConfigPath())
+  .action((file: string) => {
+    try {
+      const loaded = loadConfigFile(file);
+      for (const w of loaded.warnings) console.warn(`warning: ${w}`);
+      console.log(`${file}: OK (${loaded.routesByAlias.size} routes: ${[...loaded.routesByAlias.keys()].join(', ')})`);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      throw err;
+    }
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,54 @@
+// The Express app: routes, body parsing, and errors in OpenAI's shape.
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GatewayError } from './errors.js';
+import type { GatewayDeps } from '../pipeline/deps.js';
+import { handleResponses } from '../pipeline/handle-responses.js';
+import { handleChat } from '../pipeline/handle-chat.js';
+
+export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json({ limit: opts.bodyLimit ?? '64mb', type: ['application/json', 'application/*+json'] }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  // Config is loaded before the app exists, so ready means the config is there.
+  app.get('/readyz', (_req, res) => {
+    const loaded = deps.config();
+    res.json({ status: 'ready', config: loaded.file, routes: loaded.routesByAlias.size });
+  });
+  app.get(['/v1/models', '/models'], (_req, res) => {
+    const data = [...deps.config().routesByAlias.values()].map((r) => ({ id: r.alias, object: 'model', created: 0, owned_by: r.provider }));
+    res.json({ object: 'list', data });
+  });
+  app.post(['/v1/responses', '/responses'], (req, res) => handleResponses(req, res, deps));
+  app.post(['/v1/chat/completions', '/chat/completions'], (req, res) => handleChat(req, res, deps));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new GatewayError(404, 'not_found', `No such endpoint: ${req.method} ${req.path}`, { type: 'invalid_request_error' }));
+  });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = toGatewayError(err);
+    if (error.status >= 500) deps.logger.error({ err: error.status === 500 && !(err instanceof GatewayError) ? err : undefined, code: error.code, path: req.path }, error.message);
+    if (res.headersSent) {
+      // A stream already started: the handler ended it with the dialect's terminal event.
+      res.end();
+      return;
+    }
+    for (const [k, v] of Object.entries(error.headers)) res.setHeader(k, v);
+    res.status(error.status).json(error.toBody());
+  });
+  return app;
+}
+
+function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser's errors carry a `type`.
+  if (e?.type === 'entity.parse.failed') return new GatewayError(400, 'invalid_json', `The request body is not valid JSON: ${e.message}`);
+  if (e?.type === 'entity.too.large') return new GatewayError(413, 'request_too_large', 'The request body is larger than the gateway accepts (server.body_limit).');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new GatewayError(415, 'unsupported_encoding', e.message ?? 'Unsupported encoding.');
+  return new GatewayError(500, 'internal_error', 'The gateway failed while handling this request; see its log.', { type: 'server_error' });
+}

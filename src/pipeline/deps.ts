@@ -1,0 +1,15 @@
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../config/types.js';
+import type { HttpClient } from '../upstream/http-client.js';
+import type { TurnListener } from './turn.js';
+
+// Everything a request handler needs, passed in (tests use the same wiring).
+export interface GatewayDeps {
+  config: () => LoadedConfig;
+  http: HttpClient;
+  logger: Logger;
+  // A silent stream gets a data event at least this often (Codex's idle timer).
+  heartbeatMs: number;
+  onTurn?: TurnListener;
+  env?: NodeJS.ProcessEnv;
+}

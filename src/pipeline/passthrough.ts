@@ -1,0 +1,116 @@
+// translation: passthrough — the client's request goes to the same endpoint of an
+// OpenAI-shaped upstream unchanged but for `model`, and the answer is piped back byte
+// for byte as it arrives. A side parser reads the usage for the turn record.
+import type { Request as HttpRequest, Response as HttpResponse } from 'express';
+import { createParser } from 'eventsource-parser';
+import type { Usage } from '../canonical/types.js';
+import type { RouteConfig } from '../config/types.js';
+import { resolveApiKey } from '../config/resolve-api-key.js';
+import { baseUrl } from '../providers/provider.js';
+import { postUpstream } from '../providers/post-upstream.js';
+import { abortOnClientClose } from './client-abort.js';
+import type { GatewayDeps } from './deps.js';
+import { finishTurn, type OpenTurn } from './turn-tracker.js';
+import { asGatewayError } from './handle-responses.js';
+
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'openai-processing-ms', 'retry-after'];
+
+export async function passthrough(
+  dialect: 'responses' | 'chat',
+  req: HttpRequest,
+  res: HttpResponse,
+  route: RouteConfig,
+  turn: OpenTurn,
+  deps: GatewayDeps,
+): Promise<void> {
+  const loaded = deps.config();
+  const ac = abortOnClientClose(req, res);
+  const ctx = { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env };
+  const key = resolveApiKey(route, loaded.config, deps.env);
+  const path = dialect === 'responses' ? '/responses' : '/chat/completions';
+  const body = { ...req.body, model: route.model };
+  let upstream;
+  try {
+    upstream = await postUpstream(ctx, 'OpenAI', `${baseUrl(route)}${path}`, body, {
+      accept: turn.stream ? 'text/event-stream' : 'application/json',
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    });
+  } catch (err) {
+    throw finishTurn(turn, deps, asGatewayError(err, route.provider));
+  }
+
+  res.status(upstream.status);
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const v = upstream.headers[name];
+    if (v !== undefined) res.setHeader(name, v);
+  }
+  res.setHeader('x-accel-buffering', 'no');
+  res.flushHeaders();
+
+  const usage = turn.stream ? sideParser(dialect, (u) => (turn.usage = u)) : undefined;
+  const whole: Buffer[] = [];
+  try {
+    for await (const chunk of upstream.body) {
+      if (turn.ttftAt === undefined) turn.ttftAt = performance.now();
+      if (usage) usage.feed(chunk);
+      else whole.push(chunk);
+      if (!res.write(chunk)) await new Promise((r) => res.once('drain', r));
+    }
+  } catch (err) {
+    finishTurn(turn, deps, ac.signal.aborted ? undefined : asGatewayError(err, route.provider), ac.signal.aborted ? 'client_closed' : 'failed');
+    res.destroy();
+    return;
+  }
+  res.end();
+  if (!usage) turn.usage = usageFromJson(dialect, Buffer.concat(whole).toString('utf8'));
+  finishTurn(turn, deps, undefined);
+}
+
+// Parses only the events that carry usage, so the pipe stays cheap.
+function sideParser(dialect: 'responses' | 'chat', onUsage: (u: Usage) => void) {
+  const decoder = new TextDecoder();
+  const parser = createParser({
+    onEvent(e) {
+      const terminal = dialect === 'responses' ? e.event?.startsWith('response.') && /completed|incomplete|failed/.test(e.event) : false;
+      if (!terminal && !e.data.includes('"usage":{')) return;
+      try {
+        const u = dialect === 'responses' ? fromResponsesUsage(JSON.parse(e.data)?.response?.usage) : fromChatUsage(JSON.parse(e.data)?.usage);
+        if (u) onUsage(u);
+      } catch {
+        /* not JSON: the client sees it as-is; nothing to record */
+      }
+    },
+  });
+  return { feed: (chunk: Buffer) => parser.feed(decoder.decode(chunk, { stream: true })) };
+}
+
+function usageFromJson(dialect: 'responses' | 'chat', text: string): Usage | undefined {
+  try {
+    const body = JSON.parse(text);
+    return dialect === 'responses' ? fromResponsesUsage(body.usage) : fromChatUsage(body.usage);
+  } catch {
+    return undefined;
+  }
+}
+
+export function fromResponsesUsage(u: any): Usage | undefined {
+  if (!u || typeof u.input_tokens !== 'number') return undefined;
+  return {
+    inputTokens: u.input_tokens,
+    cachedInputTokens: u.input_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: u.input_tokens_details?.cache_write_tokens ?? 0,
+    outputTokens: u.output_tokens ?? 0,
+    reasoningTokens: u.output_tokens_details?.reasoning_tokens ?? 0,
+  };
+}
+
+export function fromChatUsage(u: any): Usage | undefined {
+  if (!u || typeof u.prompt_tokens !== 'number') return undefined;
+  return {
+    inputTokens: u.prompt_tokens,
+    cachedInputTokens: u.prompt_tokens_details?.cached_tokens ?? 0,
+    cacheWriteTokens: 0,
+    outputTokens: u.completion_tokens ?? 0,
+    reasoningTokens: u.completion_tokens_details?.reasoning_tokens ?? 0,
+  };
+}

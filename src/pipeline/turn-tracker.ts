@@ -1,0 +1,65 @@
+import { performance } from 'node:perf_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Request, Usage } from '../canonical/types.js';
+import type { RouteConfig } from '../config/types.js';
+import type { GatewayError } from '../http/errors.js';
+import type { GatewayDeps } from './deps.js';
+import type { TurnSummary } from './turn.js';
+
+export interface OpenTurn {
+  id: string;
+  dialect: TurnSummary['dialect'];
+  route: RouteConfig;
+  stream: boolean;
+  startedAt: number;
+  ttftAt?: number;
+  usage?: Usage;
+  removedTools: string[];
+  warnings: string[];
+  ended: boolean;
+}
+
+export function startTurn(dialect: TurnSummary['dialect'], req: Pick<Request, 'stream' | 'removedTools' | 'warnings'>, route: RouteConfig): OpenTurn {
+  return {
+    id: randomUUID(),
+    dialect,
+    route,
+    stream: req.stream,
+    startedAt: performance.now(),
+    removedTools: [...req.removedTools],
+    warnings: [...req.warnings],
+    ended: false,
+  };
+}
+
+// Records the end of a turn once and returns the error (so callers can `throw finishTurn(...)`).
+export function finishTurn<E extends GatewayError | undefined>(
+  turn: OpenTurn,
+  deps: GatewayDeps,
+  error: E,
+  status: TurnSummary['status'] = error ? 'failed' : 'completed',
+): E {
+  if (turn.ended) return error;
+  turn.ended = true;
+  const now = performance.now();
+  const summary: TurnSummary = {
+    id: turn.id,
+    dialect: turn.dialect,
+    alias: turn.route.alias,
+    provider: turn.route.provider,
+    upstreamModel: turn.route.model,
+    passthrough: turn.route.translation === 'passthrough',
+    stream: turn.stream,
+    status,
+    httpStatus: error ? error.status : 200,
+    errorCode: error?.code ?? undefined,
+    usage: turn.usage,
+    latencyMs: Math.round((now - turn.startedAt) * 100) / 100,
+    ttftMs: turn.ttftAt === undefined ? undefined : Math.round((turn.ttftAt - turn.startedAt) * 100) / 100,
+    removedTools: turn.removedTools,
+    warnings: turn.warnings,
+  };
+  deps.logger.info({ turn: summary }, 'turn');
+  deps.onTurn?.(summary);
+  return error;
+}

@@ -1,0 +1,24 @@
+// What the gateway knows about one turn once it ends: the seed of the turn record
+// that tracing, cost and evaluation (later issues) read. Logged as one line.
+import type { Usage } from '../canonical/types.js';
+
+export interface TurnSummary {
+  id: string;
+  dialect: 'responses' | 'chat';
+  alias: string;
+  provider: string;
+  upstreamModel: string;
+  passthrough: boolean;
+  stream: boolean;
+  status: 'completed' | 'incomplete' | 'failed' | 'client_closed';
+  httpStatus: number;
+  errorCode?: string;
+  usage?: Usage;
+  latencyMs: number;
+  // From request arrival to the first content event sent to the client.
+  ttftMs?: number;
+  removedTools: string[];
+  warnings: string[];
+}
+
+export type TurnListener = (turn: TurnSummary) => void;

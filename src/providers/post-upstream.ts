@@ -1,0 +1,34 @@
+// One POST to an upstream, with the failures every adapter maps the same way:
+// unreachable → 502, timeout → 504, non-2xx → the upstream's status and message.
+import { GatewayError } from '../http/errors.js';
+import { upstreamError } from '../upstream/upstream-error.js';
+import type { UpstreamResponse } from '../upstream/http-client.js';
+import type { CallContext } from './provider.js';
+
+export async function postUpstream(
+  ctx: CallContext,
+  label: string,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<UpstreamResponse> {
+  let res: UpstreamResponse;
+  try {
+    res = await ctx.http.post(url, typeof body === 'string' ? body : JSON.stringify(body), { ...(ctx.route.headers ?? {}), ...headers }, ctx.signal);
+  } catch (err) {
+    throw connectionError(label, err);
+  }
+  if (res.status < 200 || res.status >= 300) throw await upstreamError(label, res);
+  return res;
+}
+
+export function connectionError(label: string, err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  const e = err as { name?: string; code?: string };
+  if (e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED')
+    return new GatewayError(499, 'client_closed_request', 'The client closed the request.', { type: 'server_error' });
+  if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT')
+    return new GatewayError(504, 'upstream_timeout', `${label} did not answer in time.`, { type: 'server_error' });
+  // The code (ECONNREFUSED, ENOTFOUND…) says what to fix; the URL and headers are not echoed.
+  return new GatewayError(502, 'upstream_unreachable', `${label} could not be reached (${e?.code ?? 'connection error'}).`, { type: 'server_error' });
+}

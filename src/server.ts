@@ -1,0 +1,70 @@
+// Starts the gateway: config → app → HTTP server. Used by `gateway serve` and by tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp } from './http/app.js';
+import { loadConfigFile, parseConfig } from './config/load-config.js';
+import type { LoadedConfig } from './config/types.js';
+import { HttpClient } from './upstream/http-client.js';
+import { createLogger } from './logger.js';
+import type { TurnListener } from './pipeline/turn.js';
+
+export interface StartOptions {
+  // A file to load, or config text (tests), or an already loaded config.
+  configFile?: string;
+  configText?: string;
+  config?: LoadedConfig;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  heartbeatMs?: number;
+  onTurn?: TurnListener;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  config: LoadedConfig;
+  close(): Promise<void>;
+}
+
+export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
+  const loaded =
+    opts.config ?? (opts.configText !== undefined ? parseConfig(opts.configText, '<inline>') : loadConfigFile(opts.configFile!));
+  const logger = opts.logger ?? createLogger();
+  const server_ = loaded.config.server ?? {};
+  const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms });
+  const app = createApp(
+    {
+      config: () => loaded,
+      http,
+      logger,
+      heartbeatMs: opts.heartbeatMs ?? server_.heartbeat_ms ?? 15_000,
+      onTurn: opts.onTurn,
+      env: opts.env,
+    },
+    { bodyLimit: server_.body_limit },
+  );
+  const server = createServer(app);
+  // Streams can be long: never cut a quiet connection from our side.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 4000, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}`,
+    server,
+    config: loaded,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http.close();
+    },
+  };
+}
