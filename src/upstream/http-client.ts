@@ -29,14 +29,15 @@ export class HttpClient {
     });
   }
 
-  post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<UpstreamResponse> {
-    return request(url, {
+  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<UpstreamResponse> {
+    const res = await request(url, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/json', ...headers },
       signal,
       dispatcher: this.agent,
-    }) as unknown as Promise<UpstreamResponse>;
+    });
+    return { status: res.statusCode, headers: res.headers, body: res.body };
   }
 
   close(): Promise<void> {
