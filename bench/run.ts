@@ -11,9 +11,12 @@ import { Agent, request } from 'undici';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = 200;
+const LATENCY_REQUESTS = Number(process.env.BENCH_LATENCY_REQUESTS ?? 1000);
 
 async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // TypeScript children (the mock) run through tsx; the gateway runs its build, as `npm start` does.
+  const loader = args[0].endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let buf = '';
   for await (const chunk of child.stdout!) {
     buf += chunk.toString();
@@ -39,23 +42,26 @@ async function one(url: string, body: string): Promise<number> {
   return performance.now() - t0;
 }
 
+// Latency is measured one request at a time (the gateway's own cost, no queueing);
+// throughput with CONCURRENCY requests in flight.
 async function scenario(url: string, body: object): Promise<{ p50: number; p99: number; rps: number }> {
   const payload = JSON.stringify(body);
   for (let i = 0; i < WARMUP; i++) await one(url, payload);
   const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_REQUESTS; i++) latencies.push(await one(url, payload));
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < REQUESTS) {
         next++;
-        latencies.push(await one(url, payload));
+        await one(url, payload);
       }
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
   return { p50: q(0.5), p99: q(0.99), rps: REQUESTS / elapsed };
 }
 
@@ -69,7 +75,7 @@ async function main() {
     `routes:\n  - alias: translated\n    provider: openai_compatible\n    model: bench\n    base_url: "${up}"\n  - alias: passthrough\n    provider: openai\n    model: bench\n    base_url: "${up}"\n    translation: passthrough\n`,
   );
   // The gateway logs one line per turn, as in production; the pipe is drained.
-  const gateway = await startChild(['src/cli.ts', 'serve', '--config', configFile, '--port', '0'], { LOG_LEVEL: 'info' }, /listening on (http:\/\/[\d.:]+)/);
+  const gateway = await startChild(['dist/src/cli.js', 'serve', '--config', configFile, '--port', '0'], { LOG_LEVEL: 'info' }, /listening on (http:\/\/[\d.:]+)/);
   const gw = gateway.match[1];
 
   const input = [{ role: 'user', content: [{ type: 'input_text', text: 'Say twenty words.' }] }];
@@ -80,7 +86,7 @@ async function main() {
   rows.push(['gateway responses passthrough', await scenario(`${gw}/v1/responses`, { model: 'passthrough', stream: true, input })]);
 
   const fmt = (n: number) => n.toFixed(2).padStart(8);
-  console.log(`\n${REQUESTS} streamed requests per scenario, concurrency ${CONCURRENCY}, Node ${process.version}\n`);
+  console.log(`\nStreamed requests, 20 text deltas each. Latency: ${LATENCY_REQUESTS} sequential requests, to the last byte. Throughput: ${REQUESTS} requests, ${CONCURRENCY} in flight. Node ${process.version}, upstream, gateway and load generator share this machine's cores.\n`);
   console.log(`| scenario | p50 ms | p99 ms | req/s |\n|---|---:|---:|---:|`);
   for (const [name, r] of rows) console.log(`| ${name} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.rps.toFixed(0)} |`);
   const added = (a: number, b: number) => `${(rows[a][1].p50 - rows[b][1].p50).toFixed(2)} ms p50, ${(rows[a][1].p99 - rows[b][1].p99).toFixed(2)} ms p99`;

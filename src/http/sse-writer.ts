@@ -26,8 +26,25 @@ export class SseWriter {
   async write(text: string): Promise<void> {
     if (this.closed || text === '') return;
     this.lastWrite = Date.now();
-    if (!this.res.write(text)) await drained(this.res);
+    // Events decoded from one upstream read arrive in the same tick: cork so they leave
+    // in one syscall, uncorked before the event loop moves on (no added latency).
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(this.uncork);
+    }
+    if (!this.res.write(text)) {
+      this.uncork();
+      await drained(this.res);
+    }
   }
+
+  private corked = false;
+  private readonly uncork = (): void => {
+    if (!this.corked) return;
+    this.corked = false;
+    this.res.uncork();
+  };
 
   // Sends `beat()` whenever nothing was written for `everyMs`: checking three times per
   // period bounds the silence to at most `everyMs`.
@@ -47,6 +64,7 @@ export class SseWriter {
 
   end(): void {
     this.stopHeartbeat();
+    this.uncork();
     if (!this.closed) this.res.end();
   }
 }

@@ -5,7 +5,7 @@ import { baseUrl } from '../provider.js';
 import { postUpstream } from '../post-upstream.js';
 import { resolveApiKey } from '../../config/resolve-api-key.js';
 import { readSseJson } from '../../upstream/read-sse.js';
-import { convertToResponsesRequest } from './convert-to-responses-request.js';
+import { convertToResponsesRequest, responsesRequestWarnings } from './convert-to-responses-request.js';
 import { parseResponsesStream } from './parse-responses-stream.js';
 
 export const openAiResponsesAdapter: ProviderAdapter = {
@@ -16,6 +16,6 @@ export const openAiResponsesAdapter: ProviderAdapter = {
       accept: 'text/event-stream',
       ...(key ? { authorization: `Bearer ${key}` } : {}),
     });
-    return { events: parseResponsesStream(readSseJson(res.body, 'OpenAI')), warnings: [] };
+    return { events: parseResponsesStream(readSseJson(res.body, 'OpenAI')), warnings: responsesRequestWarnings(req) };
   },
 };
