@@ -26,11 +26,11 @@ export async function passthrough(
   const loaded = deps.config();
   const ac = abortOnClientClose(req, res);
   const ctx = { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env };
-  const key = resolveApiKey(route, loaded.config, deps.env);
   const path = dialect === 'responses' ? '/responses' : '/chat/completions';
   const body = { ...req.body, model: route.model };
   let upstream;
   try {
+    const key = resolveApiKey(route, loaded.config, deps.env);
     upstream = await postUpstream(ctx, 'OpenAI', `${baseUrl(route)}${path}`, body, {
       accept: turn.stream ? 'text/event-stream' : 'application/json',
       ...(key ? { authorization: `Bearer ${key}` } : {}),
