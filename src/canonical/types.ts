@@ -169,7 +169,9 @@ export type Event =
   | { type: 'tool_call_end'; key: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'finish'; reason: FinishReason; raw?: string }
-  | { type: 'error'; error: GatewayErrorInfo };
+  | { type: 'error'; error: GatewayErrorInfo }
+  // An upstream item or field the canonical model cannot carry, recorded on the turn (dialects send nothing).
+  | { type: 'warning'; message: string };
 
 export const emptyUsage = (): Usage => ({
   inputTokens: 0,

@@ -11,7 +11,7 @@ import { postUpstream } from '../providers/post-upstream.js';
 import { abortOnClientClose } from './client-abort.js';
 import type { GatewayDeps } from './deps.js';
 import { finishTurn, type OpenTurn } from './turn-tracker.js';
-import { asGatewayError } from './handle-responses.js';
+import { asGatewayError } from './open-turn.js';
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'openai-processing-ms', 'retry-after'];
 

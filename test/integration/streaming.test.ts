@@ -112,6 +112,18 @@ describe('streaming through the gateway', () => {
     expect(item).toMatchObject({ name: 'exec_command', arguments: '{"cmd":"ls"}', call_id: 'call_x' });
     expect(responses.requests.at(-1)!.body.model).toBe('gpt-5.1');
   });
+
+  it('serves Chat Completions from an OpenAI Responses upstream (translated both ways)', async () => {
+    nextResponses = () => responsesMessageEvents({ text: 'chat via responses', splitInto: 4 });
+    const { status, text } = await post('/v1/chat/completions', { model: 'openai-translated', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    expect(status).toBe(200);
+    const chunks = text.split('\n\n').filter(Boolean).map((f) => f.replace(/^data: /, ''));
+    expect(chunks.at(-1)).toBe('[DONE]');
+    const parsed = chunks.slice(0, -1).map((c) => JSON.parse(c));
+    expect(parsed.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('chat via responses');
+    expect(parsed.at(-1).usage).toMatchObject({ prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) });
+    expect(responses.requests.at(-1)!.body).toMatchObject({ model: 'gpt-5.1', stream: true, input: [{ role: 'user' }] });
+  });
 });
 
 describe('every Codex CLI 0.169.0 capture is accepted and translated for a vLLM-shaped upstream', () => {

@@ -215,6 +215,9 @@ export function createChatStreamEncoder(opts: ChatStreamEncoderOptions): ChatStr
         const { message, type, code, param } = event.error;
         return [{ error: { message, type, code, param: param ?? null } }];
       }
+      // For the turn record only; not even the role chunk, which waits for real output.
+      case 'warning':
+        return [];
     }
   };
 

@@ -2,22 +2,15 @@
 // field in its 400 (`input[3].call_id`), with the codes OpenAI itself uses for the same
 // mistakes (`missing_required_parameter`, `invalid_type`, `invalid_value`,
 // `unknown_parameter`), so a client sees the same error shape from us as from OpenAI.
+// The validators the Chat dialect shares (isObject, missing, optional) live in
+// ../shared/validate-fields.ts.
 import { GatewayError, invalidRequest } from '../../http/errors.js';
-
-export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+import { isObject, missing, type JsonObject } from '../shared/validate-fields.js';
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-export function missing(param: string): GatewayError {
-  return invalidRequest(param, 'is required', 'missing_required_parameter');
 }
 
 export function wrongType(param: string, expected: string, value: unknown): GatewayError {
@@ -92,10 +85,4 @@ export function badEnum(path: string, value: unknown, allowed: readonly string[]
     path,
     `got ${JSON.stringify(value)}; supported values are ${allowed.map((a) => `'${a}'`).join(', ')}`,
   );
-}
-
-// Spreads `{key: value}` only when the value is present, so absent fields stay absent
-// (the canonical types use optional fields, never `undefined` values).
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

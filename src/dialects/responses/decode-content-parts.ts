@@ -6,11 +6,11 @@
 // describe an earlier answer (citations, token scores) and no provider reads them back.
 import type { ContentPart, Role, ToolOutput } from '../../canonical/types.js';
 import { unsupported } from '../../http/errors.js';
+import { missing } from '../shared/validate-fields.js';
 import {
   badEnum,
   expectArray,
   expectObject,
-  missing,
   optionalEnum,
   optionalString,
   requiredString,

@@ -7,17 +7,8 @@
 // from the earlier response and is not kept.
 import type { Item, Role } from '../../canonical/types.js';
 import { unsupported } from '../../http/errors.js';
-import {
-  badEnum,
-  expectArray,
-  expectObject,
-  missing,
-  optional,
-  optionalString,
-  requiredString,
-  wrongType,
-  type JsonObject,
-} from './decode-checks.js';
+import { missing, optional, type JsonObject } from '../shared/validate-fields.js';
+import { badEnum, expectArray, expectObject, optionalString, requiredString, wrongType } from './decode-checks.js';
 import { decodeMessageContent, decodeToolOutput } from './decode-content-parts.js';
 
 const ROLES = ['user', 'system', 'developer', 'assistant'] as const;

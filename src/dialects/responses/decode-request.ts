@@ -40,18 +40,16 @@
 // | anything else                 | 400 unknown_parameter naming it, as OpenAI answers            |
 import type { Request } from '../../canonical/types.js';
 import { GatewayError, invalidRequest, unsupported } from '../../http/errors.js';
+import { isObject, optional, type JsonObject } from '../shared/validate-fields.js';
 import {
   expectArray,
   expectObject,
-  isObject,
-  optional,
   optionalBoolean,
   optionalNumber,
   optionalString,
   requiredString,
   unknownParameter,
   wrongType,
-  type JsonObject,
 } from './decode-checks.js';
 import { decodeInput } from './decode-input-items.js';
 import { decodeReasoningConfig, decodeText } from './decode-text-config.js';

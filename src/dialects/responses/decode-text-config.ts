@@ -6,16 +6,14 @@
 // OpenAI adds knobs here often (Codex sends `text.verbosity` only since gpt-5), and a
 // new Codex release must not break on a nested field the gateway has not learnt yet.
 import type { ReasoningEffort, Request, ResponseFormat } from '../../canonical/types.js';
+import { missing, optional, type JsonObject } from '../shared/validate-fields.js';
 import {
   badEnum,
   expectObject,
-  optional,
   optionalBoolean,
   optionalEnum,
   optionalString,
   requiredString,
-  missing,
-  type JsonObject,
 } from './decode-checks.js';
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];

@@ -17,24 +17,12 @@
 // is the reading that keeps the model from calling them.
 import type { Tool, ToolChoice } from '../../canonical/types.js';
 import { invalidRequest } from '../../http/errors.js';
-import { badEnum, expectArray, expectObject, missing, optionalString, requiredString, wrongType } from './decode-checks.js';
+import { missing } from '../shared/validate-fields.js';
+import { badEnum, expectArray, expectObject, optionalString, requiredString, wrongType } from './decode-checks.js';
+import { HOSTED_TOOL_TYPES } from './hosted-tool-types.js';
 
 const MODES = ['auto', 'none', 'required'] as const;
 
-const HOSTED_CHOICES = new Set([
-  'web_search',
-  'web_search_preview',
-  'web_search_preview_2025_03_11',
-  'file_search',
-  'code_interpreter',
-  'image_generation',
-  'computer',
-  'computer_use',
-  'computer_use_preview',
-  'mcp',
-  'apply_patch',
-  'shell',
-]);
 
 export interface DecodedToolChoice {
   toolChoice?: ToolChoice;
@@ -64,14 +52,14 @@ export function decodeToolChoice(value: unknown, tools: Tool[]): DecodedToolChoi
     case 'allowed_tools':
       return allowedTools(choice, tools);
     default:
-      if (HOSTED_CHOICES.has(type)) {
+      if (HOSTED_TOOL_TYPES.has(type)) {
         return {
           toolChoice: 'auto',
           tools,
           warnings: [`tool_choice: hosted tool '${type}' was removed; approximated as 'auto'`],
         };
       }
-      throw badEnum('tool_choice.type', type, ['function', 'custom', 'allowed_tools', ...HOSTED_CHOICES]);
+      throw badEnum('tool_choice.type', type, ['function', 'custom', 'allowed_tools', ...HOSTED_TOOL_TYPES]);
   }
 }
 

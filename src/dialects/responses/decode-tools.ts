@@ -11,36 +11,18 @@
 //   `removedTools` and warned about: never dropped silently.
 import type { CustomToolFormat, Tool } from '../../canonical/types.js';
 import { unsupported } from '../../http/errors.js';
+import { missing, optional, type JsonObject } from '../shared/validate-fields.js';
 import {
   badEnum,
   expectArray,
   expectObject,
-  missing,
-  optional,
   optionalBoolean,
   optionalString,
   requiredString,
   wrongType,
-  type JsonObject,
 } from './decode-checks.js';
+import { HOSTED_TOOL_TYPES } from './hosted-tool-types.js';
 
-const HOSTED_TOOL_TYPES = new Set([
-  'web_search',
-  'web_search_2025_08_26',
-  'web_search_preview',
-  'web_search_preview_2025_03_11',
-  'tool_search',
-  'file_search',
-  'code_interpreter',
-  'image_generation',
-  'computer',
-  'computer_use',
-  'computer_use_preview',
-  'local_shell',
-  'shell',
-  'apply_patch',
-  'mcp',
-]);
 
 const TOOL_TYPES = ['function', 'custom', 'namespace', ...HOSTED_TOOL_TYPES];
 

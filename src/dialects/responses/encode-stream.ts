@@ -167,6 +167,11 @@ export class ResponsesStreamEncoder {
       case 'error':
         this.fail(event.error, out);
         break;
+      case 'warning':
+        // For the turn record only; a Responses stream has no event for it.
+        break;
+      default:
+        event satisfies never;
     }
     return out;
   }

@@ -4,10 +4,9 @@ import { baseUrl } from '../provider.js';
 import { postUpstream } from '../post-upstream.js';
 import { resolveApiKey } from '../../config/resolve-api-key.js';
 import { readSseJson } from '../../upstream/read-sse.js';
+import type { ChatFlavor } from './chat-api.js';
 import { convertToChatRequest } from './convert-to-chat-request.js';
 import { parseChatStream } from './parse-chat-stream.js';
-
-export type ChatFlavor = 'openai_compatible' | 'mistral' | 'openai';
 
 export function chatCompletionsAdapter(flavor: ChatFlavor, label: string): ProviderAdapter {
   return {

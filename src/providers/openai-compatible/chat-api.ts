@@ -114,6 +114,11 @@ export interface ChatChunkDelta {
   reasoning?: string | null;
   refusal?: string | null;
   tool_calls?: ChatToolCallDelta[] | null;
+  // OpenAI search models cite their sources here (`url_citation`):
+  // https://platform.openai.com/docs/guides/tools-web-search?api-mode=chat
+  annotations?: Array<{ type?: string | null; [extra: string]: unknown }> | null;
+  // The deprecated functions API's call, from a server that ignores `tools`.
+  function_call?: { name?: string | null; arguments?: string | null } | null;
   [extra: string]: unknown;
 }
 

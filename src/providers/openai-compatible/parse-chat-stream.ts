@@ -12,6 +12,12 @@
 //   gateway the first tool `index` is 1; arguments may arrive as `""` fragments;
 // - usage comes on the finish chunk (DeepSeek, Mistral, Groq) or on a trailing chunk with
 //   `choices: []` (OpenAI `stream_options.include_usage`, Qwen, xAI).
+//
+// Content it cannot carry is reported as one `warning` per kind, on first sight: choices
+// other than the first, text annotations (OpenAI search models' `url_citation`s), Mistral
+// content chunks other than text and thinking (`reference` citations), and a legacy
+// `function_call` delta. Metadata (system_fingerprint, content_filter_results, logprobs,
+// obfuscation) is not content and passes without a word.
 import { randomUUID } from 'node:crypto';
 import type { Event, FinishReason, GatewayErrorInfo, Usage } from '../../canonical/types.js';
 import { errorTypeForStatus } from '../../http/errors.js';
@@ -24,8 +30,8 @@ import type {
   ChatStreamChunk,
   ChatStreamErrorBody,
   ChatToolCallDelta,
-  ChatUsage,
 } from './chat-api.js';
+import { convertChatUsage } from './convert-chat-usage.js';
 import { mapChatFinishReason } from './map-chat-finish-reason.js';
 
 export interface ParseChatStreamContext {
@@ -73,6 +79,7 @@ class ChatStreamState {
   private openTools = new Set<ToolCallState>();
   private finishRaw: string | undefined;
   private usage: Usage | undefined;
+  private readonly warned = new Set<string>();
   private readonly generateCallId: () => string;
 
   constructor(private readonly ctx: ParseChatStreamContext) {
@@ -98,8 +105,13 @@ class ChatStreamState {
     if (usage) this.usage = convertChatUsage(usage);
 
     for (const choice of Array.isArray(chunk.choices) ? chunk.choices : []) {
-      // We never ask for n > 1; other choices would be a different answer.
-      if (!isObject(choice) || (choice.index ?? 0) !== 0) continue;
+      if (!isObject(choice)) continue;
+      const index = choice.index ?? 0;
+      if (index !== 0) {
+        // We never ask for n > 1; another choice would be a different answer.
+        this.warnOnce(`choice ${index}`, `choices[${index}] ignored: the gateway asks for one choice and forwards only the first`, chunk, out);
+        continue;
+      }
       this.onChoice(choice, chunk, out);
       if (this.done) break;
     }
@@ -181,6 +193,16 @@ class ChatStreamState {
     if (Array.isArray(delta.tool_calls)) {
       for (const call of delta.tool_calls) if (isObject(call)) this.onToolCallDelta(call, chunk, out);
     }
+
+    if (Array.isArray(delta.annotations)) {
+      for (const a of delta.annotations) {
+        const type = isObject(a) && nonEmpty(a.type) ? a.type : 'untyped';
+        this.warnOnce(`annotation ${type}`, `'${type}' annotations dropped: the canonical model carries no annotations`, chunk, out);
+      }
+    }
+    if (isObject(delta.function_call)) {
+      this.warnOnce('function_call', "a legacy 'function_call' delta was dropped: only 'tool_calls' are read", chunk, out);
+    }
   }
 
   // Mistral typed chunks: https://docs.mistral.ai/capabilities/reasoning/
@@ -200,8 +222,18 @@ class ChatStreamState {
           }
         }
       }
+    } else if (p.type !== 'text') {
+      // `reference` citations, and whatever Mistral adds next.
+      const type = nonEmpty(p.type) ? p.type : 'untyped';
+      this.warnOnce(`chunk ${type}`, `'${type}' content chunks dropped: the canonical model has no form for them`, chunk, out);
     }
-    // Other chunk types (Mistral `reference` citations) carry no text to show.
+  }
+
+  private warnOnce(kind: string, message: string, chunk: ChatStreamChunk, out: Event[]): void {
+    if (this.warned.has(kind)) return;
+    this.warned.add(kind);
+    this.ensureStart(out, chunk);
+    out.push({ type: 'warning', message });
   }
 
   private proseDelta(kind: ProseKind, delta: string, chunk: ChatStreamChunk, out: Event[]): void {
@@ -306,26 +338,6 @@ class ChatStreamState {
   }
 }
 
-// Chat usage → canonical usage. https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
-export function convertChatUsage(u: ChatUsage): Usage {
-  const input = count(u.prompt_tokens);
-  const completion = count(u.completion_tokens);
-  const reasoning = count(u.completion_tokens_details?.reasoning_tokens);
-  // DeepSeek reports cache hits as `prompt_cache_hit_tokens` (and lately also the OpenAI field).
-  const cached = count(u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens);
-  // xAI counts reasoning outside completion_tokens (total = prompt + completion + reasoning,
-  // recorded in xai-tool-call.chunks.txt); canonical output tokens include reasoning.
-  const total = u.total_tokens;
-  const reasoningOutside = reasoning > 0 && typeof total === 'number' && total === input + completion + reasoning;
-  return {
-    inputTokens: input,
-    cachedInputTokens: cached,
-    cacheWriteTokens: 0,
-    outputTokens: reasoningOutside ? completion + reasoning : completion,
-    reasoningTokens: reasoning,
-  };
-}
-
 // `{error: {...}}` inside a 200 stream (OpenAI, vLLM, OpenRouter), or Mistral's
 // `{object: "error", message, type, code}`.
 function streamError(chunk: ChatStreamChunk): GatewayErrorInfo | undefined {
@@ -356,8 +368,4 @@ function nonEmpty(value: unknown): value is string {
 
 function isObject<T>(value: T): value is T & object {
   return value !== null && typeof value === 'object';
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

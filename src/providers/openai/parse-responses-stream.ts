@@ -15,7 +15,10 @@
 // - `custom_tool_call_input.done` may be missing (openai-custom-tool.1, hand-written);
 //   the item's `output_item.done` closes the call either way.
 // - Hosted-tool items (web_search_call, local_shell_call, apply_patch_call, …) have no
-//   canonical form: they and their events are skipped.
+//   canonical form: they and their events are skipped, with one `warning` per item
+//   naming its type (test/fixtures/openai-responses/openai-web-search-tool.1.chunks.txt).
+// - Text annotations (web search `url_citation`s) have no canonical form either: a
+//   message's dropped annotations are counted into one `warning` per annotation type.
 // - The stream ends at `response.completed` / `response.incomplete` (usage + finish),
 //   `response.failed` or an `error` event (one canonical error). Anything else ending
 //   the stream is an `upstream_stream_truncated` error (502).
@@ -34,7 +37,15 @@ interface Block {
 }
 
 type Slot =
-  | { kind: 'message'; keyBase: string; phase?: string; parts: Map<number, Block & { refusal: boolean }> }
+  | {
+      kind: 'message';
+      keyBase: string;
+      phase?: string;
+      parts: Map<number, Block & { refusal: boolean }>;
+      // `contentIndex:annotationIndex` → annotation type, reported (once) when the item closes.
+      annotations: Map<string, string>;
+      annotationsReported: boolean;
+    }
   | { kind: 'reasoning'; block: Block; summaries: string[]; texts: string[] }
   | { kind: 'tool'; block: Block; custom: boolean }
   | { kind: 'skip' };
@@ -81,6 +92,8 @@ export class ResponsesStreamParser {
         if (part.type !== 'output_text' && part.type !== 'refusal') break;
         const refusal = part.type === 'refusal';
         const block = this.part(ev, refusal, out);
+        const slot = this.slots.get(slotId(ev));
+        if (slot?.kind === 'message') noteAnnotations(slot, num(ev.content_index), part.annotations);
         if (block && ev.type === 'response.content_part.done') {
           this.closePart(block, refusal, refusal ? part.refusal : part.text, out);
         }
@@ -117,6 +130,14 @@ export class ResponsesStreamParser {
         const index = summary ? num(ev.summary_index) : num(ev.content_index);
         const full = ev.type === 'response.reasoning_summary_part.done' && isObject(ev.part) ? ev.part.text : ev.text;
         if (slot) this.reasoningRest(slot, summary, index, full, out);
+        break;
+      }
+
+      case 'response.output_text.annotation.added': {
+        const slot = this.slots.get(slotId(ev));
+        if (slot?.kind === 'message' && isObject(ev.annotation)) {
+          noteAnnotation(slot, num(ev.content_index), num(ev.annotation_index), ev.annotation);
+        }
         break;
       }
 
@@ -167,7 +188,7 @@ export class ResponsesStreamParser {
         this.finished = true;
         break;
       default:
-        // response.in_progress, annotations, summary_part.added, hosted-tool progress, keep-alives.
+        // response.in_progress, summary_part.added, hosted-tool progress, keep-alives.
         break;
     }
     return out;
@@ -208,7 +229,7 @@ export class ResponsesStreamParser {
     let slot: Slot;
     switch (item.type) {
       case 'message':
-        slot = { kind: 'message', keyBase: key, ...str('phase', item.phase), parts: new Map() };
+        slot = { kind: 'message', keyBase: key, ...str('phase', item.phase), parts: new Map(), annotations: new Map(), annotationsReported: false };
         break;
       case 'reasoning':
         slot = { kind: 'reasoning', block: { key, open: true, text: '' }, summaries: [], texts: [] };
@@ -232,6 +253,10 @@ export class ResponsesStreamParser {
       }
       default:
         slot = { kind: 'skip' };
+        out.push({
+          type: 'warning',
+          message: `${outputLabel(id)}: '${typeof item.type === 'string' ? item.type : 'untyped'}' item not forwarded: the canonical model has no form for it`,
+        });
     }
     this.slots.set(id, slot);
     return slot;
@@ -310,12 +335,14 @@ export class ResponsesStreamParser {
       case 'message': {
         const content = item && Array.isArray(item.content) ? item.content : [];
         content.forEach((raw, index) => {
+          if (isObject(raw)) noteAnnotations(slot, index, raw.annotations);
           if (!isObject(raw) || (raw.type !== 'output_text' && raw.type !== 'refusal')) return;
           const refusal = raw.type === 'refusal';
           const block = slot.parts.get(index) ?? this.openPart(slot, index, refusal, out);
           this.closePart(block, refusal, refusal ? raw.refusal : raw.text, out);
         });
         for (const block of slot.parts.values()) this.closePart(block, block.refusal, undefined, out);
+        this.reportAnnotations(slot, out);
         break;
       }
       case 'reasoning': {
@@ -341,6 +368,17 @@ export class ResponsesStreamParser {
       }
       case 'skip':
         break;
+    }
+  }
+
+  private reportAnnotations(slot: Extract<Slot, { kind: 'message' }>, out: Event[]): void {
+    if (slot.annotationsReported) return;
+    slot.annotationsReported = true;
+    const byType = new Map<string, number>();
+    for (const type of slot.annotations.values()) byType.set(type, (byType.get(type) ?? 0) + 1);
+    const where = outputLabel(slot.keyBase.slice('item'.length));
+    for (const [type, n] of byType) {
+      out.push({ type: 'warning', message: `${where}: dropped ${n} '${type}' annotation(s): the canonical model carries no annotations` });
     }
   }
 
@@ -380,6 +418,25 @@ function slotId(ev: Json): string {
   if (typeof ev.output_index === 'number') return String(ev.output_index);
   if (typeof ev.item_id === 'string') return `:${ev.item_id}`;
   return isObject(ev.item) && typeof ev.item.id === 'string' ? `:${ev.item.id}` : ':?';
+}
+
+// Annotations come as `output_text.annotation.added` events and again in the part on
+// `content_part.done` / `output_item.done`; keyed by position, each is counted once.
+function noteAnnotation(slot: Extract<Slot, { kind: 'message' }>, contentIndex: number, index: number, annotation: Json): void {
+  if (slot.annotationsReported) return;
+  slot.annotations.set(`${contentIndex}:${index}`, typeof annotation.type === 'string' ? annotation.type : 'untyped');
+}
+
+function noteAnnotations(slot: Extract<Slot, { kind: 'message' }>, contentIndex: number, annotations: unknown): void {
+  if (!Array.isArray(annotations)) return;
+  annotations.forEach((a, i) => {
+    if (isObject(a)) noteAnnotation(slot, contentIndex, i, a);
+  });
+}
+
+// Where a skipped or trimmed item sat: its output index, or its id when the server sent none.
+function outputLabel(slotKey: string): string {
+  return /^\d+$/.test(slotKey) ? `output[${slotKey}]` : `output item ${slotKey.slice(1)}`;
 }
 
 function texts(value: unknown): string[] {

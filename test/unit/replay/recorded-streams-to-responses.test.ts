@@ -8,7 +8,7 @@ import { ResponsesStreamEncoder } from '../../../src/dialects/responses/encode-s
 import { parseChatStream } from '../../../src/providers/openai-compatible/parse-chat-stream.js';
 import { parseResponsesStream } from '../../../src/providers/openai/parse-responses-stream.js';
 import { buildToolNameMap } from '../../../src/providers/shared/tool-names.js';
-import { CHAT_TOOL_NAME_RULES } from '../../../src/providers/openai-compatible/convert-to-chat-request.js';
+import { CHAT_TOOL_NAME_RULES } from '../../../src/providers/openai-compatible/convert-to-chat-tools.js';
 import { assertValidResponsesStream, splitResponses } from '../../support/responses-stream-validator.js';
 import { FIXTURES_DIR, readChunks, readFixture } from '../../support/fixtures.js';
 import { parseSseText } from '../../support/sse-text.js';

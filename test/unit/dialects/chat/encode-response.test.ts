@@ -98,4 +98,14 @@ describe('createChatResponseAggregator', () => {
     expect(() => agg.result()).toThrow(GatewayError);
     expect(() => agg.result()).toThrow(expect.objectContaining({ status: 429, code: 'rate_limit_exceeded', message: 'Slow down' }));
   });
+
+  it('ignores warning events: the body is the same without them', () => {
+    const events: Event[] = [
+      { type: 'start' },
+      { type: 'text_delta', key: 't', delta: 'Hello' },
+      { type: 'finish', reason: 'stop' },
+    ];
+    const warning: Event = { type: 'warning', message: "'reference' content chunks dropped" };
+    expect(aggregate([warning, events[0], warning, ...events.slice(1), warning])).toEqual(aggregate(events));
+  });
 });

@@ -309,4 +309,11 @@ describe('createChatStreamEncoder against the openai-text recording', () => {
       Object.keys(recorded[1]).filter((k) => !['service_tier', 'system_fingerprint', 'obfuscation'].includes(k)).sort(),
     );
   });
+
+  it('sends nothing for a warning event, not even the role chunk (it is for the turn record)', () => {
+    const warning: Event = { type: 'warning', message: "'url_citation' annotations dropped" };
+    const encoder = createChatStreamEncoder({ ...opts, includeUsage: true });
+    expect(encoder.push(warning)).toEqual([]);
+    expect(encode([warning, ...textEvents.slice(0, 3), warning, ...textEvents.slice(3), warning], true)).toEqual(encode(textEvents, true));
+  });
 });

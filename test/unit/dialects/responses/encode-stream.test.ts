@@ -163,4 +163,22 @@ describe('Responses stream encoder', () => {
     assertValidResponsesStream(out);
     expect(out.filter((e) => e.type === 'response.in_progress')).toHaveLength(2);
   });
+
+  it('sends nothing for a warning event, wherever it comes (it is for the turn record)', () => {
+    const warning = { type: 'warning', message: "output[1]: 'web_search_call' item not forwarded" } as const;
+    const enc = new ResponsesStreamEncoder({ responseId: 'resp_test', createdAt: 1700000000, echo: { model: 'alias-1' } });
+    enc.start();
+    expect(enc.push(warning)).toEqual([]);
+    const text: Event[] = [
+      { type: 'start' },
+      { type: 'text_start', key: 't' },
+      { type: 'text_delta', key: 't', delta: 'Hi' },
+      { type: 'text_end', key: 't' },
+      usage,
+      { type: 'finish', reason: 'stop' },
+    ];
+    const withWarnings = encode([warning, ...text.slice(0, 3), warning, ...text.slice(3), warning]);
+    assertValidResponsesStream(withWarnings.out);
+    expect(withWarnings.out).toEqual(encode(text).out);
+  });
 });

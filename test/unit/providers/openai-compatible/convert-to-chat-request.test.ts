@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ContentPart, Event, Item, Request, Tool, ToolOutput } from '../../../../src/canonical/types.js';
 import { GatewayError } from '../../../../src/http/errors.js';
 import type { ChatFlavor, ChatMessage } from '../../../../src/providers/openai-compatible/chat-api.js';
-import { convertToChatRequest, createMistralCallIdMap } from '../../../../src/providers/openai-compatible/convert-to-chat-request.js';
+import { convertToChatRequest } from '../../../../src/providers/openai-compatible/convert-to-chat-request.js';
 import { parseChatStream } from '../../../../src/providers/openai-compatible/parse-chat-stream.js';
 import { unwrapCustomArguments, wrapCustomInput } from '../../../../src/providers/shared/wrap-custom-tool.js';
 import { readCodexRequest } from '../../../support/fixtures.js';
@@ -280,15 +280,6 @@ describe('convertToChatRequest: rules', () => {
     expect((two.filter((m) => m.role === 'tool')[1] as any).tool_call_id).toBe('gSIMJiOkT');
     // Other flavors keep the client's ids.
     expect((convert(req, 'openai_compatible').body.messages.find((m) => m.role === 'tool') as any).tool_call_id).toBe('call_fake_0001');
-  });
-
-  it('never gives two Mistral call ids the same wire id', () => {
-    const ids = Array.from({ length: 500 }, (_, i) => `call_${i}`);
-    const map = createMistralCallIdMap(ids.map((id) => call(id, 'f')));
-    const wire = ids.map(map);
-    expect(new Set(wire).size).toBe(ids.length);
-    expect(wire.every((w) => /^[a-zA-Z0-9]{9}$/.test(w))).toBe(true);
-    expect(ids.map(createMistralCallIdMap([]))).toEqual(wire);
   });
 
   it('sends DeepSeek its reasoning back on a tool-calling turn, and nowhere else', () => {

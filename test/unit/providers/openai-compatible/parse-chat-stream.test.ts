@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, Tool, Usage } from '../../../../src/canonical/types.js';
 import type { ChatFlavor } from '../../../../src/providers/openai-compatible/chat-api.js';
-import { CHAT_TOOL_NAME_RULES } from '../../../../src/providers/openai-compatible/convert-to-chat-request.js';
-import { convertChatUsage, parseChatStream } from '../../../../src/providers/openai-compatible/parse-chat-stream.js';
+import { CHAT_TOOL_NAME_RULES } from '../../../../src/providers/openai-compatible/convert-to-chat-tools.js';
+import { parseChatStream } from '../../../../src/providers/openai-compatible/parse-chat-stream.js';
 import { buildToolNameMap } from '../../../../src/providers/shared/tool-names.js';
 import { wrapCustomInput } from '../../../../src/providers/shared/wrap-custom-tool.js';
 import { readChunks, readFixture } from '../../../support/fixtures.js';
@@ -474,14 +474,59 @@ describe('parseChatStream: cases without a recording', () => {
   });
 });
 
-describe('convertChatUsage', () => {
-  it('reads cache hits from prompt_tokens_details, else DeepSeek prompt_cache_hit_tokens', () => {
-    expect(convertChatUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_cache_hit_tokens: 64 })).toEqual(
-      usage({ inputTokens: 100, cachedInputTokens: 64, outputTokens: 5 }),
+describe('parseChatStream: a warning for content the canonical model cannot carry', () => {
+  const warnings = (events: Event[]) => events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+
+  it('stays silent on every recording: their extras (system_fingerprint, content_filter_results, obfuscation, x_groq) are metadata', async () => {
+    const files = [
+      'openai-chat/openai-text.chunks.txt',
+      'openai-chat/azure-model-router.1.chunks.txt',
+      'openai-compatible/alibaba-tool-call.chunks.txt',
+      'openai-compatible/deepseek-text.chunks.txt',
+      'openai-compatible/deepseek-tool-call.chunks.txt',
+      'openai-compatible/groq-tool-call.chunks.txt',
+      'openai-compatible/xai-tool-call.chunks.txt',
+      'mistral/mistral-text.chunks.txt',
+      'mistral/mistral-tool-call.chunks.txt',
+      'mistral/mistral-reasoning.chunks.txt',
+      'mistral/mistral-incremental-tool-call.chunks.txt',
+    ];
+    for (const file of files) {
+      expect(warnings(await run(readChunks(file), { flavor: file.startsWith('mistral/') ? 'mistral' : 'openai_compatible' })), file).toEqual([]);
+    }
+  });
+
+  it('names a choice other than the first once, however many chunks carry it', async () => {
+    const other = { id: 'x', model: 'm', choices: [{ index: 1, delta: { content: 'other' } }, { index: 0, delta: { content: 'mine' } }] };
+    const events = await run([other, other, finish('stop')]);
+    expectWellFormed(events);
+    expect(warnings(events)).toEqual(['choices[1] ignored: the gateway asks for one choice and forwards only the first']);
+    expect(summarize(events).text).toBe('minemine');
+  });
+
+  it('reports text annotations (OpenAI search models) once per type, the text whole', async () => {
+    const citation = { type: 'url_citation', url_citation: { url: 'https://a.example', title: 'A', start_index: 0, end_index: 3 } };
+    const events = await run([chunk({ content: 'See A.' }), chunk({ annotations: [citation, citation] }), chunk({ annotations: [citation] }), finish('stop')], { flavor: 'openai' });
+    expectWellFormed(events);
+    expect(warnings(events)).toEqual(["'url_citation' annotations dropped: the canonical model carries no annotations"]);
+    expect(summarize(events).text).toBe('See A.');
+  });
+
+  it('reports Mistral content chunks other than text and thinking (reference citations)', async () => {
+    const events = await run(
+      [chunk({ content: [{ type: 'text', text: 'Paris.' }, { type: 'reference', reference_ids: [1] }] }), chunk({ content: [{ type: 'reference', reference_ids: [2] }] }), finish('stop')],
+      { flavor: 'mistral' },
     );
-    expect(convertChatUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cached_tokens: 32 }, prompt_cache_hit_tokens: 64 })).toEqual(
-      usage({ inputTokens: 100, cachedInputTokens: 32, outputTokens: 5 }),
-    );
-    expect(convertChatUsage({})).toEqual(usage({}));
+    expectWellFormed(events);
+    expect(warnings(events)).toEqual(["'reference' content chunks dropped: the canonical model has no form for them"]);
+    expect(summarize(events).text).toBe('Paris.');
+  });
+
+  it('reports a legacy function_call delta, and a warning that comes first still follows start', async () => {
+    const events = await run([chunk({ function_call: { name: 'f', arguments: '{}' } }), finish('stop')]);
+    expect(events.slice(0, 2)).toEqual([
+      { type: 'start', id: 'chatcmpl-1', model: 'm' },
+      { type: 'warning', message: "a legacy 'function_call' delta was dropped: only 'tool_calls' are read" },
+    ]);
   });
 });

@@ -16,6 +16,8 @@ async function parse(events: unknown[]): Promise<Event[]> {
   return out;
 }
 
+const warnings = (events: Event[]) => events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+
 // What a client would see, rebuilt from the canonical events; also checks the stream
 // is well formed (start first, every block opened once and closed once, deltas only
 // inside their block, nothing after the terminal event).
@@ -353,14 +355,17 @@ describe('parseResponsesStream: recorded OpenAI Responses streams', () => {
 
   it('openai-apply-patch-tool.1: the hosted apply_patch_call has no canonical form and is skipped', async () => {
     const events = await parse(readChunks('openai-responses/openai-apply-patch-tool.1.chunks.txt'));
-    expect(events.map((e) => e.type)).toEqual(['start', 'usage', 'finish']);
+    expect(events.map((e) => e.type)).toEqual(['start', 'warning', 'usage', 'finish']);
+    expect(warnings(events)).toEqual(["output[0]: 'apply_patch_call' item not forwarded: the canonical model has no form for it"]);
     const s = summarize(events);
     expect(s.usage).toEqual(usage(642, 0, 67, 0));
     expect(s.finish).toBe('stop');
   });
 
   it('openai-local-shell-tool.1: an empty reasoning item, the hosted local_shell_call skipped', async () => {
-    const s = summarize(await parse(readChunks('openai-responses/openai-local-shell-tool.1.chunks.txt')));
+    const events = await parse(readChunks('openai-responses/openai-local-shell-tool.1.chunks.txt'));
+    expect(warnings(events)).toEqual(["output[1]: 'local_shell_call' item not forwarded: the canonical model has no form for it"]);
+    const s = summarize(events);
     expect(s.reasoning).toEqual([{ id: 'rs_68da7fd65a3481948bbb35ff2c79c6c20faf5df54b42d9a6', summary: [], text: '' }]);
     expect(s.toolCalls).toEqual([]);
     expect(s.texts).toEqual([]);
@@ -378,6 +383,34 @@ describe('parseResponsesStream: recorded OpenAI Responses streams', () => {
     expect(s.texts[0].text).toMatch(/^I checked today’s tech headlines/);
     expect(s.usage).toEqual(usage(31073, 3712, 4416, 3712));
     expect(s.finish).toBe('stop');
+  });
+
+  it('openai-web-search-tool.1: one warning per skipped web_search_call, one for the 12 url_citations', async () => {
+    const events = await parse(readChunks('openai-responses/openai-web-search-tool.1.chunks.txt'));
+    expect(warnings(events)).toEqual([
+      ...[1, 3, 5, 7, 9, 11].map((i) => `output[${i}]: 'web_search_call' item not forwarded: the canonical model has no form for it`),
+      "output[13]: dropped 12 'url_citation' annotation(s): the canonical model carries no annotations",
+    ]);
+    // Each item's warning comes when the item is first seen, before anything after it.
+    const firstText = events.findIndex((e) => e.type === 'text_start');
+    expect(events.findIndex((e) => e.type === 'warning')).toBeLessThan(firstText);
+  });
+
+  it('warns about annotations given only on the done events, and names an item without output_index by id', async () => {
+    const part = { type: 'output_text', text: 'See [a](https://a.example).', annotations: [{ type: 'url_citation', url: 'https://a.example' }, { type: 'file_citation' }] };
+    const events = await parse([
+      { type: 'response.created', response: { id: 'r', model: 'm' } },
+      { type: 'response.output_item.added', item: { id: 'ws_1', type: 'web_search_call' } },
+      { type: 'response.output_item.added', output_index: 1, item: { id: 'msg_1', type: 'message', content: [] } },
+      { type: 'response.content_part.done', output_index: 1, content_index: 0, part },
+      { type: 'response.output_item.done', output_index: 1, item: { id: 'msg_1', type: 'message', content: [part] } },
+      { type: 'response.completed', response: { output: [{}, { id: 'msg_1', type: 'message', content: [part] }], usage: null } },
+    ]);
+    expect(warnings(events)).toEqual([
+      "output item ws_1: 'web_search_call' item not forwarded: the canonical model has no form for it",
+      "output[1]: dropped 1 'url_citation' annotation(s): the canonical model carries no annotations",
+      "output[1]: dropped 1 'file_citation' annotation(s): the canonical model carries no annotations",
+    ]);
   });
 });
 
