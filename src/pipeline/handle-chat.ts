@@ -3,7 +3,6 @@ import type { Request as HttpRequest, Response as HttpResponse } from 'express';
 import { decodeChatRequest } from '../dialects/chat/decode-request.js';
 import { createChatStreamEncoder } from '../dialects/chat/encode-stream.js';
 import { createChatResponseAggregator } from '../dialects/chat/encode-response.js';
-import { GatewayError } from '../http/errors.js';
 import { SseWriter, dataFrames } from '../http/sse-writer.js';
 import type { GatewayDeps } from './deps.js';
 import { asGatewayError, openTurn } from './open-turn.js';
@@ -14,16 +13,7 @@ export async function handleChat(req: HttpRequest, res: HttpResponse, deps: Gate
 
   if (!t.canonical.stream) {
     const aggregator = createChatResponseAggregator({ model: t.body.model });
-    try {
-      for await (const ev of t.events) aggregator.push(ev);
-    } catch (err) {
-      t.failure ??= asGatewayError(err, t.route.provider).toInfo();
-    }
-    if (t.failure) {
-      const error = GatewayError.from(t.failure);
-      t.finish('failed', error);
-      throw error;
-    }
+    await t.collect((ev) => aggregator.push(ev));
     const result = aggregator.result();
     t.finish();
     res.json(result);

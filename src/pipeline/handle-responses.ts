@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Request as HttpRequest, Response as HttpResponse } from 'express';
 import { decodeResponsesRequest } from '../dialects/responses/decode-request.js';
 import { ResponsesStreamEncoder, type ResponseEcho } from '../dialects/responses/encode-stream.js';
-import { GatewayError } from '../http/errors.js';
 import { SseWriter, responsesFrames } from '../http/sse-writer.js';
 import type { GatewayDeps } from './deps.js';
 import { asGatewayError, openTurn } from './open-turn.js';
@@ -18,16 +17,7 @@ export async function handleResponses(req: HttpRequest, res: HttpResponse, deps:
   });
 
   if (!t.canonical.stream) {
-    try {
-      for await (const ev of t.events) encoder.push(ev);
-    } catch (err) {
-      t.failure ??= asGatewayError(err, t.route.provider).toInfo();
-    }
-    if (t.failure) {
-      const error = GatewayError.from(t.failure);
-      t.finish('failed', error);
-      throw error;
-    }
+    await t.collect((ev) => encoder.push(ev));
     encoder.end();
     t.finish(encoder.finalResponse.status === 'incomplete' ? 'incomplete' : 'completed');
     res.json(encoder.finalResponse);

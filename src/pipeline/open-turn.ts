@@ -24,6 +24,9 @@ export interface TranslatedTurn {
   // The first error event seen (the dialect's encoder turns it into its terminal error).
   failure?: GatewayErrorInfo;
   finish(status?: TurnSummary['status'], error?: GatewayError): void;
+  // For a non-streamed answer: feeds every event to `push`; on a failure, records the
+  // turn as failed and throws the error (with its upstream status) for the error handler.
+  collect(push: (ev: Event) => void): Promise<void>;
 }
 
 // Resolves undefined when the request was served as a passthrough.
@@ -66,6 +69,18 @@ export async function openTurn(
     finish(status, error) {
       const err = error ?? (opened.failure ? GatewayError.from(opened.failure) : undefined);
       finishTurn(turn, deps, err, status ?? (err ? 'failed' : 'completed'));
+    },
+    async collect(push) {
+      try {
+        for await (const ev of opened.events) push(ev);
+      } catch (err) {
+        opened.failure ??= asGatewayError(err, route.provider).toInfo();
+      }
+      if (opened.failure) {
+        const error = GatewayError.from(opened.failure);
+        opened.finish('failed', error);
+        throw error;
+      }
     },
   };
 
