@@ -8,6 +8,8 @@ import type { LoadedConfig } from './config/types.js';
 import { HttpClient } from './upstream/http-client.js';
 import { createLogger } from './logger.js';
 import type { TurnListener } from './pipeline/turn.js';
+import { createStateSealer } from './state/seal-state.js';
+import { randomBytes } from 'node:crypto';
 
 export interface StartOptions {
   // A file to load, or config text (tests), or an already loaded config.
@@ -35,6 +37,15 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const logger = opts.logger ?? createLogger();
   const server_ = loaded.config.server ?? {};
   const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms });
+  const env = opts.env ?? process.env;
+  const secretRef = loaded.config.reasoning_state?.secret_ref ?? 'GATEWAY_STATE_SECRET';
+  let secret = env[secretRef];
+  if (!secret) {
+    secret = randomBytes(32).toString('hex');
+    logger.warn(
+      `${secretRef} is not set: reasoning state is sealed with a per-process secret, so another replica or a restart cannot open it (those items are then sent without their signatures). Set ${secretRef} to a shared random value.`,
+    );
+  }
   const app = createApp(
     {
       config: () => loaded,
@@ -43,6 +54,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       heartbeatMs: opts.heartbeatMs ?? server_.heartbeat_ms ?? 15_000,
       onTurn: opts.onTurn,
       env: opts.env,
+      sealer: createStateSealer(secret),
     },
     { bodyLimit: server_.body_limit },
   );

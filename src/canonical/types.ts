@@ -43,10 +43,26 @@ export type Item =
       summary: string[];
       // Raw reasoning text (DeepSeek `reasoning_content`, Anthropic thinking) when the provider exposes it.
       content?: string[];
-      // Opaque provider state that must come back next turn untouched (OpenAI's own
-      // encrypted reasoning, later Anthropic signatures and Gemini thought signatures).
+      // The client's `encrypted_content`, as it came: OpenAI's own encrypted reasoning
+      // (forwarded as-is to OpenAI), or a value this gateway sealed.
       encryptedContent?: string;
+      // What a gateway-sealed `encryptedContent` opened to (see src/state/seal-state.ts):
+      // provider state such as Anthropic thinking signatures or Gemini thought signatures.
+      state?: ProviderState;
     };
+
+// Opaque provider state that must round-trip through a stateless client (Codex sends
+// `store: false` and echoes `encrypted_content`). Providers put it on `reasoning_end`;
+// the pipeline seals it into `encrypted_content` and opens it on the next request,
+// dropping (with a warning) anything that does not open or came from another family.
+export interface ProviderState {
+  // The provider family that wrote it: only that family can read it back.
+  family: ProviderFamily;
+  model: string;
+  data: unknown;
+}
+
+export type ProviderFamily = 'openai' | 'anthropic' | 'google' | 'mistral' | 'openai_compatible';
 
 // A tool result is text, or (Responses) a list of text/image parts.
 export type ToolOutput = string | ContentPart[];
@@ -160,7 +176,9 @@ export type Event =
   | { type: 'reasoning_start'; key: string; id?: string }
   // `summary` deltas are user-facing summaries; `text` is raw reasoning (DeepSeek, vLLM).
   | { type: 'reasoning_delta'; key: string; delta: string; kind: 'summary' | 'text'; summaryIndex?: number }
-  | { type: 'reasoning_end'; key: string; encryptedContent?: string }
+  // `encryptedContent` is passed through untouched (OpenAI's own); `state` is sealed by
+  // the pipeline into the item's encrypted_content.
+  | { type: 'reasoning_end'; key: string; encryptedContent?: string; state?: ProviderState }
   // Tool calls carry the client-facing name: providers restore flattened namespace
   // names and unwrap custom tools before emitting.
   | { type: 'tool_call_start'; key: string; callId: string; name: string; namespace?: string; kind: 'function' | 'custom'; id?: string }

@@ -32,6 +32,7 @@ export interface GatewayConfig {
   alerts?: { webhook_url?: string };
   observability?: { capture_content?: boolean; semconv?: 'gen_ai' | 'openinference' | 'both' };
   server?: { heartbeat_ms?: number; body_limit?: string; upstream_timeout_ms?: number };
+  reasoning_state?: { secret_ref?: string };
 }
 
 // A loaded config: the file's data plus where it came from.

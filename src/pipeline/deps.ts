@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/types.js';
 import type { HttpClient } from '../upstream/http-client.js';
 import type { TurnListener } from './turn.js';
+import type { StateSealer } from '../state/seal-state.js';
 
 // Everything a request handler needs, passed in (tests use the same wiring).
 export interface GatewayDeps {
@@ -10,6 +11,8 @@ export interface GatewayDeps {
   logger: Logger;
   // A silent stream gets a data event at least this often (Codex's idle timer).
   heartbeatMs: number;
+  // Seals provider reasoning state into encrypted_content and opens it again.
+  sealer: StateSealer;
   onTurn?: TurnListener;
   env?: NodeJS.ProcessEnv;
 }

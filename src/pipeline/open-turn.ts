@@ -8,6 +8,8 @@ import { GatewayError } from '../http/errors.js';
 import { adapterFor } from '../providers/registry.js';
 import { connectionError } from '../providers/post-upstream.js';
 import { selectRoute } from '../routing/select-route.js';
+import { openRequestState } from '../state/open-request-state.js';
+import { familyOf } from '../providers/provider.js';
 import { abortOnClientClose } from './client-abort.js';
 import type { GatewayDeps } from './deps.js';
 import { passthrough } from './passthrough.js';
@@ -47,8 +49,9 @@ export async function openTurn(
       return undefined;
     }
   }
-  const canonical = decode(body);
-  const route = selectRoute(canonical.model, loaded);
+  const decoded = decode(body);
+  const route = selectRoute(decoded.model, loaded);
+  const canonical = openRequestState(decoded, familyOf(route), deps.sealer);
   const turn = startTurn(dialect, canonical, route);
   const ac = abortOnClientClose(req, res);
   let call;
@@ -90,7 +93,12 @@ export async function openTurn(
       if (ev.type === 'usage') turn.usage = ev.usage;
       else if (ev.type === 'error') opened.failure ??= ev.error;
       else if (ev.type === 'warning') turn.warnings.push(ev.message);
-      else if (turn.ttftAt === undefined && isContent(ev)) turn.ttftAt = performance.now();
+      else if (ev.type === 'reasoning_end' && ev.state !== undefined) {
+        // Provider state leaves the gateway only sealed.
+        const { state, ...rest } = ev;
+        yield { ...rest, encryptedContent: deps.sealer.seal(state) };
+        continue;
+      } else if (turn.ttftAt === undefined && isContent(ev)) turn.ttftAt = performance.now();
       yield ev;
     }
   }

@@ -1,5 +1,5 @@
 // What every provider adapter offers the turn pipeline.
-import type { Event, Request } from '../canonical/types.js';
+import type { Event, ProviderFamily, Request } from '../canonical/types.js';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import type { HttpClient } from '../upstream/http-client.js';
 
@@ -36,4 +36,9 @@ export const DEFAULT_BASE_URLS: Record<string, string> = {
 export function baseUrl(route: RouteConfig): string {
   const url = route.base_url ?? DEFAULT_BASE_URLS[route.provider];
   return url.replace(/\/+$/, '');
+}
+
+// Which family can read a route's sealed reasoning state (Vertex serves Gemini).
+export function familyOf(route: RouteConfig): ProviderFamily {
+  return route.provider === 'vertex' ? 'google' : route.provider;
 }
