@@ -11,6 +11,8 @@ export async function postUpstream(
   url: string,
   body: unknown,
   headers: Record<string, string>,
+  // A provider's own error shape (Anthropic `{type:'error', error:{type}}`, Google `RetryInfo`).
+  mapError?: (res: UpstreamResponse) => Promise<GatewayError>,
 ): Promise<UpstreamResponse> {
   let res: UpstreamResponse;
   try {
@@ -18,7 +20,7 @@ export async function postUpstream(
   } catch (err) {
     throw connectionError(label, err);
   }
-  if (res.status < 200 || res.status >= 300) throw await upstreamError(label, res);
+  if (res.status < 200 || res.status >= 300) throw await (mapError ? mapError(res) : upstreamError(label, res));
   return res;
 }
 

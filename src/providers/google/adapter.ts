@@ -1,0 +1,11 @@
+// Placeholder until the Gemini translator lands: routes load, requests get 501.
+import { GatewayError } from '../../http/errors.js';
+import type { ProviderAdapter } from '../provider.js';
+
+export function googleAdapter(kind: 'gemini' | 'vertex'): ProviderAdapter {
+  return {
+    async call(_req, ctx) {
+      throw new GatewayError(501, 'provider_not_implemented', `The route "${ctx.route.alias}" uses provider "${kind === 'vertex' ? 'vertex' : 'google'}", which this gateway version does not translate yet.`, { type: 'server_error' });
+    },
+  };
+}
