@@ -13,6 +13,9 @@ export interface RouteConfig {
   anthropic_version?: string;
   fallbacks?: string[];
   safety_settings?: string;
+  prompt_cache?: 'auto' | 'off';
+  project?: string;
+  location?: string;
   headers?: Record<string, string>;
 }
 
