@@ -31,7 +31,7 @@ export async function passthrough(
   let upstream;
   try {
     const key = resolveApiKey(route, loaded.config, deps.env);
-    upstream = await postUpstream(ctx, 'OpenAI', `${baseUrl(route)}${path}`, body, {
+    upstream = await postUpstream(ctx, route.provider === 'openai' ? 'OpenAI' : 'OpenAI-compatible upstream', `${baseUrl(route)}${path}`, body, {
       accept: turn.stream ? 'text/event-stream' : 'application/json',
       ...(key ? { authorization: `Bearer ${key}` } : {}),
     });
