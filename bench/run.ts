@@ -3,7 +3,7 @@
 // Bounded: a fixed number of requests per scenario, loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
@@ -95,6 +95,7 @@ async function main() {
 
   gateway.child.kill();
   upstream.child.kill();
+  rmSync(dir, { recursive: true, force: true });
   await agent.close();
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, defaultConfigPath, loadConfigFile, parseConfig } from '../../../src/config/load-config.js';
@@ -104,7 +104,11 @@ describe('config loading', () => {
     expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: cannot read the file \(ENOENT\)/);
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'routes: 3\n');
-    expect(() => loadConfigFile(file)).toThrow(`${file}:1: routes: must be array`);
+    try {
+      expect(() => loadConfigFile(file)).toThrow(`${file}:1: routes: must be array`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
