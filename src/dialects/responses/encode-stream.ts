@@ -395,7 +395,9 @@ export class ResponsesStreamEncoder {
     this.closeMessage(out, status);
     for (const [key, block] of [...this.blocks]) {
       if (block.kind === 'reasoning') this.closeReasoning(key, undefined, out);
-      else if (block.kind === 'tool') this.closeToolCall(key, out, status);
+      // A tool call cut off by a failure stays open: closing it would hand the client
+      // partial arguments as if they were a complete call.
+      else if (block.kind === 'tool' && status === 'completed') this.closeToolCall(key, out, status);
     }
   }
 
