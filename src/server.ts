@@ -9,6 +9,7 @@ import { HttpClient } from './upstream/http-client.js';
 import { createLogger } from './logger.js';
 import type { TurnListener } from './pipeline/turn.js';
 import { createStateSealer } from './state/seal-state.js';
+import { createRoutingState } from './routing/routing-state.js';
 import { randomBytes } from 'node:crypto';
 
 export interface StartOptions {
@@ -55,6 +56,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       onTurn: opts.onTurn,
       env: opts.env,
       sealer: createStateSealer(secret),
+      routing: createRoutingState(),
     },
     { bodyLimit: server_.body_limit },
   );

@@ -3,6 +3,7 @@ import type { LoadedConfig } from '../config/types.js';
 import type { HttpClient } from '../upstream/http-client.js';
 import type { TurnListener } from './turn.js';
 import type { StateSealer } from '../state/seal-state.js';
+import type { RoutingState } from '../routing/routing-state.js';
 
 // Everything a request handler needs, passed in (tests use the same wiring).
 export interface GatewayDeps {
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   heartbeatMs: number;
   // Seals provider reasoning state into encrypted_content and opens it again.
   sealer: StateSealer;
+  // Token estimates, their calibration and sticky sessions.
+  routing: RoutingState;
   onTurn?: TurnListener;
   env?: NodeJS.ProcessEnv;
 }
