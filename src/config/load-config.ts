@@ -7,6 +7,9 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import AjvImport from 'ajv';
 import type { ErrorObject } from 'ajv';
 import type { GatewayConfig, LoadedConfig } from './types.js';
+import { compilePolicyExpression } from '../routing/policy/compile-policy-expression.js';
+import { PolicyExpressionError } from '../routing/policy/policy-expression-error.js';
+import type { CompiledRule } from '../routing/policy/evaluate-rules.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/config → project root, also from dist/src/config.
@@ -99,6 +102,21 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
         throw new ConfigError(file, lineOf(doc, lineCounter, `/routes/${i}/fallbacks/${j}`), `routes[${i}].fallbacks[${j}]: no route has the alias "${alias}"`);
     });
   });
+  // Rules compile once here, so a bad expression fails the load (with the rule's index,
+  // its line and the position in the expression), never a request.
+  const rules: CompiledRule[] = (config.routing_policy?.rules ?? []).map((rule, i) => {
+    try {
+      return { if: compilePolicyExpression(rule.if), route_to: rule.route_to, ...(rule.shadow ? { shadow: true } : {}) };
+    } catch (err) {
+      if (!(err instanceof PolicyExpressionError)) throw err;
+      const line = lineOf(doc, lineCounter, `/routing_policy/rules/${i}/if`);
+      throw new ConfigError(
+        file,
+        line,
+        `routing_policy.rules[${i}].if, at position ${err.position}: ${err.message}\n    ${rule.if}\n    ${' '.repeat(Math.min(err.position, rule.if.length))}^`,
+      );
+    }
+  });
   // The seed's own example routes to aliases it does not define, and must load
   // unchanged: a policy naming an unknown alias is a warning (that rule or default can
   // never apply), not a refusal.
@@ -115,7 +133,7 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
     const line = lineOf(doc, lineCounter, '/routing_policy/default');
     warnings.push(`${file}:${line}: routing_policy.default: no route has the alias "${def}" (aliases: ${aliases}); requests without a known model get 404`);
   }
-  return { file, config, routesByAlias, warnings };
+  return { file, config, routesByAlias, rules, warnings };
 }
 
 // With allErrors, a `oneOf`/`enum` failure comes with noise; the deepest error names the field best.

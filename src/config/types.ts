@@ -1,4 +1,5 @@
 // The shape of config/routes.yaml, as config/routes.schema.json validates it.
+import type { CompiledRule } from '../routing/policy/evaluate-rules.js';
 export type ProviderName = 'anthropic' | 'google' | 'vertex' | 'openai' | 'mistral' | 'openai_compatible';
 
 export interface RouteConfig {
@@ -43,6 +44,8 @@ export interface LoadedConfig {
   file: string;
   config: GatewayConfig;
   routesByAlias: Map<string, RouteConfig>;
+  // routing_policy.rules, compiled.
+  rules: CompiledRule[];
   // Problems that do not stop the gateway (a policy naming an unknown alias).
   warnings: string[];
 }

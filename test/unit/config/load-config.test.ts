@@ -99,6 +99,21 @@ describe('config loading', () => {
     expect(refusal('routes:\n  - alias: a\n    provider: openai\n    model: m\n    fallbacks: [b]\n').reason).toContain('fallbacks[0]: no route has the alias "b"');
   });
 
+  it('compiles the seed rules at load', () => {
+    const loaded = parseConfig(seedWithTarget, 'routes.yaml');
+    expect(loaded.rules).toHaveLength(1);
+    expect(loaded.rules[0].route_to).toBe('gemini-2.5-pro-via-gateway');
+    expect(loaded.rules[0].if.source).toBe('input_tokens < 8000');
+  });
+
+  it('refuses a bad rule expression with the rule index, its line and the position in the expression', () => {
+    const text = seedWithTarget.replace('    - if: "input_tokens < 8000"', '    - if: "input_tokens < 8000"\n      route_to: "gemini-2.5-pro-via-gateway"\n    - if: "tools_include(\'apply_patch\') and input_tokenz > 3"');
+    const err = refusal(text);
+    expect(err.line).toBe(17);
+    expect(err.reason).toMatch(/^routing_policy\.rules\[1\]\.if, at position 33: unknown variable 'input_tokenz'/);
+    expect(err.reason).toContain("\n    tools_include('apply_patch') and input_tokenz > 3\n                                     ^");
+  });
+
   it('reports a file that cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-cfg-'));
     expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml: cannot read the file \(ENOENT\)/);
