@@ -1,15 +1,16 @@
-// The part of a turn both dialects share: route the request (passthrough routes are
-// served right here), call the provider, and keep what the turn record needs while the
-// caller encodes the events for its dialect.
+// The part of a turn both dialects share: decide the route (passthrough routes are served
+// right here), call the provider — retrying and falling back while nothing has reached
+// the client — and keep what the turn record needs while the caller encodes the events.
 import type { Request as HttpRequest, Response as HttpResponse } from 'express';
 import type { Event, GatewayErrorInfo, Request } from '../canonical/types.js';
 import type { RouteConfig } from '../config/types.js';
 import { GatewayError } from '../http/errors.js';
 import { adapterFor } from '../providers/registry.js';
 import { connectionError } from '../providers/post-upstream.js';
-import { selectRoute } from '../routing/select-route.js';
+import { familyOf, type ProviderCall } from '../providers/provider.js';
+import { decideRoute, sessionKeyOf, type RouteDecision } from '../routing/decide-route.js';
+import { canFallBack, isRetryable, retryDelayMs, retrySettings } from '../routing/retry-policy.js';
 import { openRequestState } from '../state/open-request-state.js';
-import { familyOf } from '../providers/provider.js';
 import { abortOnClientClose } from './client-abort.js';
 import type { GatewayDeps } from './deps.js';
 import { passthrough } from './passthrough.js';
@@ -20,6 +21,7 @@ export interface TranslatedTurn {
   body: Record<string, any>;
   canonical: Request;
   route: RouteConfig;
+  decision: RouteDecision;
   turn: OpenTurn;
   events: AsyncIterable<Event>;
   signal: AbortSignal;
@@ -41,34 +43,87 @@ export async function openTurn(
 ): Promise<TranslatedTurn | undefined> {
   const loaded = deps.config();
   const body = requireObject(req.body);
-  // Passthrough routes skip decoding: OpenAI itself accepts more (previous_response_id…).
-  if (typeof body.model === 'string') {
-    const direct = selectRoute(body.model, loaded);
-    if (direct.translation === 'passthrough') {
-      await passthrough(dialect, req, res, direct, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, direct), deps);
-      return undefined;
+  // An explicit passthrough alias skips decoding: OpenAI accepts more (previous_response_id…).
+  const named = typeof body.model === 'string' ? loaded.routesByAlias.get(body.model) : undefined;
+  if (named?.translation === 'passthrough' && body.model !== loaded.config.routing_policy?.default) {
+    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named), deps);
+    return undefined;
+  }
+
+  const decoded = decode(body);
+  const sessionKey = sessionKeyOf(req.headers, decoded);
+  let decision: RouteDecision;
+  try {
+    decision = decideRoute({ request: decoded, headers: req.headers, loaded, routing: deps.routing, sessionKey });
+  } catch (err) {
+    // Over every window: a streaming Codex client must see response.failed with this
+    // code (it then stops with its "ran out of room" message) rather than an HTTP 400.
+    if (err instanceof GatewayError && err.code === 'context_length_exceeded' && decoded.stream) {
+      return failedBeforeDispatch(dialect, body, decoded, loaded.routesByAlias.get(decoded.model) ?? [...loaded.routesByAlias.values()][0], err, deps);
+    }
+    throw err;
+  }
+  deps.logger.debug({ decision }, 'route decision');
+  const first = loaded.routesByAlias.get(decision.candidates[0])!;
+  if (first.translation === 'passthrough') {
+    const turn = startTurn(dialect, decoded, first, decision);
+    await passthrough(dialect, req, res, first, turn, deps);
+    return undefined;
+  }
+
+  const ac = abortOnClientClose(req, res);
+  const settings = retrySettings(loaded.config);
+  let call: ProviderCall | undefined;
+  let route = first;
+  let canonical = decoded;
+  let lastError: GatewayError | undefined;
+  tries: for (const alias of decision.candidates) {
+    route = loaded.routesByAlias.get(alias)!;
+    // Each family reads its own sealed state: re-open for the route being tried.
+    canonical = openRequestState(decoded, familyOf(route), deps.sealer);
+    for (let retry = 0; ; retry++) {
+      try {
+        call = await adapterFor(route).call(canonical, { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env });
+        decision.attempts.push({ alias, status: 200 });
+        break tries;
+      } catch (err) {
+        lastError = asGatewayError(err, route.provider);
+        const attempt: RouteDecision['attempts'][number] = { alias, status: lastError.status, code: lastError.code ?? undefined };
+        decision.attempts.push(attempt);
+        if (ac.signal.aborted || !canFallBack(lastError)) break tries;
+        if (!isRetryable(lastError) || retry >= settings.attempts) break;
+        const delay = retryDelayMs(lastError, retry, settings);
+        if (delay === undefined) break; // asked to wait longer than we hold a client: next fallback
+        attempt.delayMs = delay;
+        if (!(await sleep(delay, ac.signal))) break tries;
+      }
     }
   }
-  const decoded = decode(body);
-  const route = selectRoute(decoded.model, loaded);
-  const canonical = openRequestState(decoded, familyOf(route), deps.sealer);
-  const turn = startTurn(dialect, canonical, route);
-  const ac = abortOnClientClose(req, res);
-  let call;
-  try {
-    call = await adapterFor(route).call(canonical, { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env });
-  } catch (err) {
-    throw finishTurn(turn, deps, asGatewayError(err, route.provider));
-  }
+  const turn = startTurn(dialect, canonical, route, decision);
+  if (!call) throw finishTurn(turn, deps, lastError!);
   turn.warnings.push(...call.warnings);
+  if (sessionKey) deps.routing.sessions.set(sessionKey, route.alias);
+  return trackedTurn(body, canonical, route, decision, turn, call.events, ac.signal, deps);
+}
 
+function trackedTurn(
+  body: Record<string, any>,
+  canonical: Request,
+  route: RouteConfig,
+  decision: RouteDecision,
+  turn: OpenTurn,
+  events: AsyncIterable<Event>,
+  signal: AbortSignal,
+  deps: GatewayDeps,
+): TranslatedTurn {
   const opened: TranslatedTurn = {
     body,
     canonical,
     route,
+    decision,
     turn,
-    signal: ac.signal,
-    events: track(call.events),
+    signal,
+    events: track(events),
     finish(status, error) {
       const err = error ?? (opened.failure ? GatewayError.from(opened.failure) : undefined);
       finishTurn(turn, deps, err, status ?? (err ? 'failed' : 'completed'));
@@ -88,8 +143,8 @@ export async function openTurn(
   };
 
   // What the turn record keeps from the stream: usage, the first failure, time to first token, warnings.
-  async function* track(events: AsyncIterable<Event>): AsyncGenerator<Event> {
-    for await (const ev of events) {
+  async function* track(source: AsyncIterable<Event>): AsyncGenerator<Event> {
+    for await (const ev of source) {
       if (ev.type === 'usage') turn.usage = ev.usage;
       else if (ev.type === 'error') opened.failure ??= ev.error;
       else if (ev.type === 'warning') turn.warnings.push(ev.message);
@@ -103,6 +158,39 @@ export async function openTurn(
     }
   }
   return opened;
+}
+
+// A turn refused before any upstream call, for a client that asked for a stream: its
+// only event is the error, which the dialect encodes as its terminal failure.
+function failedBeforeDispatch(
+  dialect: 'responses' | 'chat',
+  body: Record<string, any>,
+  canonical: Request,
+  route: RouteConfig,
+  error: GatewayError,
+  deps: GatewayDeps,
+): TranslatedTurn {
+  const decision: RouteDecision = { requested: canonical.model, by: 'alias', shadow: [], estimate: { tokens: 0, approximate: false, newItems: 0, cachedItems: 0, ms: 0 }, overWindow: [], candidates: [], attempts: [] };
+  const turn = startTurn(dialect, canonical, route, decision);
+  async function* only(): AsyncGenerator<Event> {
+    yield { type: 'error', error: error.toInfo() };
+  }
+  return trackedTurn(body, canonical, route, decision, turn, only(), new AbortController().signal, deps);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function isContent(ev: Event): boolean {

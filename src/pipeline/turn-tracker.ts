@@ -5,6 +5,7 @@ import type { RouteConfig } from '../config/types.js';
 import type { GatewayError } from '../http/errors.js';
 import type { GatewayDeps } from './deps.js';
 import type { TurnSummary } from './turn.js';
+import type { RouteDecision } from '../routing/decide-route.js';
 
 export interface OpenTurn {
   id: string;
@@ -16,10 +17,16 @@ export interface OpenTurn {
   usage?: Usage;
   removedTools: string[];
   warnings: string[];
+  decision?: RouteDecision;
   ended: boolean;
 }
 
-export function startTurn(dialect: TurnSummary['dialect'], req: Pick<Request, 'stream' | 'removedTools' | 'warnings'>, route: RouteConfig): OpenTurn {
+export function startTurn(
+  dialect: TurnSummary['dialect'],
+  req: Pick<Request, 'stream' | 'removedTools' | 'warnings'>,
+  route: RouteConfig,
+  decision?: RouteDecision,
+): OpenTurn {
   return {
     id: randomUUID(),
     dialect,
@@ -28,6 +35,7 @@ export function startTurn(dialect: TurnSummary['dialect'], req: Pick<Request, 's
     startedAt: performance.now(),
     removedTools: [...req.removedTools],
     warnings: [...req.warnings],
+    decision,
     ended: false,
   };
 }
@@ -58,7 +66,11 @@ export function finishTurn<E extends GatewayError | undefined>(
     ttftMs: turn.ttftAt === undefined ? undefined : Math.round((turn.ttftAt - turn.startedAt) * 100) / 100,
     removedTools: turn.removedTools,
     warnings: turn.warnings,
+    decision: turn.decision,
   };
+  // The provider's real input count against our estimate: the ratio calibrates later estimates.
+  if (turn.decision && turn.usage && turn.decision.estimate.tokens > 0)
+    deps.routing.calibration.recordActual(turn.route.provider, turn.decision.estimate.tokens, turn.usage.inputTokens);
   deps.logger.info({ turn: summary }, 'turn');
   deps.onTurn?.(summary);
   return error;

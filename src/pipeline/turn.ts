@@ -1,6 +1,7 @@
 // What the gateway knows about one turn once it ends: the seed of the turn record
 // that tracing, cost and evaluation (later issues) read. Logged as one line.
 import type { Usage } from '../canonical/types.js';
+import type { RouteDecision } from '../routing/decide-route.js';
 
 export interface TurnSummary {
   id: string;
@@ -19,6 +20,8 @@ export interface TurnSummary {
   ttftMs?: number;
   removedTools: string[];
   warnings: string[];
+  // Why this route: rule, estimate, shadow choices, fallbacks tried (absent for an explicit passthrough).
+  decision?: RouteDecision;
 }
 
 export type TurnListener = (turn: TurnSummary) => void;

@@ -57,7 +57,8 @@ export function decodeChatRequest(body: unknown): Request {
   }
   rejectUnsupportedChatParams(body);
 
-  const model = requireString(body.model, 'model');
+  // Absent: the routing policy chooses (issue 4).
+  const model = body.model === undefined ? '' : requireString(body.model, 'model');
   const warnings: string[] = [];
   const stream = optBoolean(body, 'stream') ?? false;
   decodeStreamOptions(body, stream);

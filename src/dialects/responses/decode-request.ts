@@ -7,7 +7,7 @@
 //
 // | field                         | handling                                                      |
 // |-------------------------------|---------------------------------------------------------------|
-// | model                         | required string → model (a route alias)                       |
+// | model                         | string → model (a route alias); absent → '' (routed by policy)  |
 // | input                         | string (one user message) or items → items (decode-input-items)|
 // | instructions                  | → instructions                                                |
 // | tools                         | → tools; hosted tools → removedTools + warning (decode-tools) |
@@ -95,8 +95,9 @@ export function decodeResponsesRequest(body: unknown): Request {
   }
   for (const key of Object.keys(body)) if (!KNOWN_FIELDS.has(key)) throw unknownParameter(key);
 
-  const model = requiredString(body, 'model', 'model');
-  if (model === '') throw invalidRequest('model', 'must not be empty');
+  // Absent: the routing policy chooses (issue 4); present, it must name something.
+  const model = optionalString(body, 'model', 'model') ?? '';
+  if ('model' in body && model === '') throw invalidRequest('model', 'must not be empty');
   refuseStatefulFeatures(body);
 
   const warnings: string[] = [];

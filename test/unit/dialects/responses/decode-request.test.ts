@@ -416,8 +416,8 @@ describe('decodeResponsesRequest: every 400 names the field', () => {
     expect400([1], null, 'The request body must be a JSON object, got an array.', 'invalid_request_body');
   });
 
-  it('missing model', () => {
-    expect400({ input: 'hi' }, 'model', "Invalid 'model': is required", 'missing_required_parameter');
+  it('missing model is left to the routing policy', () => {
+    expect(decodeResponsesRequest({ input: 'hi' }).model).toBe('');
   });
 
   it('model of the wrong type', () => {
