@@ -81,22 +81,38 @@ function p50(xs: number[]): number {
 }
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
+// The seed's routes and rules, loaded the way the gateway loads its config.
+const SEED_CONFIG = `routes:
+  - { alias: "claude-opus-4-7-via-gateway", provider: anthropic, model: "claude-opus-4-7-20260420", api_key_ref: anthropic_team_key }
+  - { alias: "gemini-2.5-pro-via-gateway", provider: google, model: "gemini-2.5-pro", api_key_ref: gemini_key }
+  - { alias: "gpt-5.1", provider: openai, model: "gpt-5.1", api_key_ref: openai_api_key }
+routing_policy:
+  default: "gpt-5.1"
+  rules:
+${SEED_RULES.map((r) => `    - if: "${r.if}"\n      route_to: "${r.route_to}"`).join('\n')}
+`;
+
 async function loadModules() {
-  const [{ decodeResponsesRequest }, { createTokenEstimator }, { warmUpTokenCounting }, { compilePolicyExpression }, { evaluateRules }, { buildPolicyContext }] = await Promise.all([
-    import('../src/dialects/responses/decode-request.js'),
-    import('../src/tokens/create-token-estimator.js'),
-    import('../src/tokens/warm-up-token-counting.js'),
-    import('../src/routing/policy/compile-policy-expression.js'),
-    import('../src/routing/policy/evaluate-rules.js'),
-    import('../src/routing/policy/build-policy-context.js'),
-  ]);
-  const rules = SEED_RULES.map((r) => ({ ...r, if: compilePolicyExpression(r.if) }));
+  const [{ decodeResponsesRequest }, { createTokenEstimator }, { warmUpTokenCounting }, { parseConfig }, { decideRoute }, { createTokenCalibration }, { SessionRoutes }, { buildPolicyContext }] =
+    await Promise.all([
+      import('../src/dialects/responses/decode-request.js'),
+      import('../src/tokens/create-token-estimator.js'),
+      import('../src/tokens/warm-up-token-counting.js'),
+      import('../src/config/load-config.js'),
+      import('../src/routing/decide-route.js'),
+      import('../src/tokens/token-calibration.js'),
+      import('../src/routing/routing-state.js'),
+      import('../src/routing/policy/build-policy-context.js'),
+    ]);
+  const loaded = parseConfig(SEED_CONFIG, 'seed.yaml');
+  const rules = loaded.rules;
   type Estimator = ReturnType<typeof createTokenEstimator>;
-  // The decision the pipeline will make: estimate, build the context, run the rules.
+  // The decision the gateway makes (src/routing/decide-route.ts): estimate, rules, windows.
   const decide = (estimator: Estimator, request: ReturnType<typeof decodeResponsesRequest>, headers: Record<string, string>) => {
-    const estimate = estimator.estimate(request, headers['session-id']);
-    const outcome = evaluateRules(rules, buildPolicyContext({ request, headers, inputTokens: estimate.tokens }));
-    return { estimate, outcome };
+    const routing = { estimator, calibration: createTokenCalibration(), sessions: new SessionRoutes() };
+    // Codex configured with the policy's default alias, so the rules decide.
+    const d = decideRoute({ request: { ...request, model: 'gpt-5.1' }, headers, loaded, routing, sessionKey: headers['session-id'] });
+    return { estimate: d.estimate, outcome: { matched: d.rule ? { index: d.rule.index, route_to: d.candidates[0] } : undefined } };
   };
   return { decodeResponsesRequest, createTokenEstimator, warmUpTokenCounting, decide, rules, buildPolicyContext };
 }

@@ -23,6 +23,11 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}):
     const data = [...deps.config().routesByAlias.values()].map((r) => ({ id: r.alias, object: 'model', created: 0, owned_by: r.provider }));
     res.json({ object: 'list', data });
   });
+  // How far the pre-dispatch token estimate is from each provider's real count
+  // (actual / estimated, a running mean over recent turns), for calibration and reports.
+  app.get('/gateway/token-estimates', (_req, res) => {
+    res.json({ ratios: deps.routing.calibration.ratios() });
+  });
   app.post(['/v1/responses', '/responses'], (req, res) => handleResponses(req, res, deps));
   app.post(['/v1/chat/completions', '/chat/completions'], (req, res) => handleChat(req, res, deps));
 

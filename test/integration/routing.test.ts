@@ -131,3 +131,14 @@ describe('retries and fallbacks before the first byte', () => {
     expect(res.output_text).toBe('primary');
   });
 });
+
+describe('estimate calibration', () => {
+  it('reports the ratio of real to estimated input tokens per provider', async () => {
+    primaryReplies = [{ stream: chatTextChunks('ok', { usage: { prompt_tokens: 30, completion_tokens: 1 } }) }];
+    await client.responses.create({ model: 'alone', input: 'Count my tokens, please.' });
+    const estimate = gw.turns.at(-1)!.decision!.estimate.tokens;
+    const body = await (await fetch(`${gw.url}/gateway/token-estimates`)).json();
+    expect(body.ratios.openai_compatible.samples).toBeGreaterThanOrEqual(1);
+    expect(estimate).toBeGreaterThan(0);
+  });
+});
