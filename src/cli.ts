@@ -11,7 +11,9 @@ program.name('gateway').description('An observability-first AI gateway for codin
 
 program
   .command('serve')
-  .description('Serve the OpenAI-compatible API (PORT, HOST and GATEWAY_CONFIG from the environment).')
+  .description(
+    'Serve the OpenAI-compatible API (PORT, HOST and GATEWAY_CONFIG from the environment). The config file is reloaded when it changes and on SIGHUP; an invalid edit is refused and the running config kept.',
+  )
   .option('-c, --config <file>', 'config file (default: $GATEWAY_CONFIG, else config/routes.yaml, else config/routes.example.yaml)')
   .option('-p, --port <port>', 'port (default: $PORT or 4000)')
   .option('-H, --host <host>', 'host to bind (default: $HOST or 127.0.0.1)')
@@ -19,17 +21,22 @@ program
     const logger = createLogger();
     const file = opts.config ?? defaultConfigPath();
     try {
-      const config = loadConfigFile(file);
-      for (const w of config.warnings) logger.warn(w);
+      // The file is watched (edits and rename-replaces) and reloaded on SIGHUP; an
+      // invalid edit is logged and the running config kept.
       const gw = await startGateway({
-        config,
+        configFile: file,
         port: Number(opts.port ?? process.env.PORT ?? 4000),
         host: opts.host ?? process.env.HOST ?? '127.0.0.1',
         logger,
       });
-      logger.info({ url: gw.url, config: file, routes: [...config.routesByAlias.keys()] }, `gateway listening on ${gw.url}`);
+      logger.info({ url: gw.url, config: file, routes: [...gw.config.routesByAlias.keys()] }, `gateway listening on ${gw.url}`);
+      const reload = () => {
+        gw.reload?.('SIGHUP');
+      };
+      process.on('SIGHUP', reload);
       const stop = () => {
         logger.info('shutting down');
+        process.off('SIGHUP', reload);
         void gw.close().then(() => process.exit(0));
       };
       process.once('SIGINT', stop);

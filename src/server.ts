@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './http/app.js';
-import { loadConfigFile, parseConfig } from './config/load-config.js';
+import { parseConfig } from './config/load-config.js';
 import type { LoadedConfig } from './config/types.js';
+import { createConfigStore, type ConfigStore } from './config/config-store.js';
 import { HttpClient } from './upstream/http-client.js';
 import { createLogger } from './logger.js';
 import type { TurnListener } from './pipeline/turn.js';
@@ -13,8 +14,11 @@ import { createRoutingState } from './routing/routing-state.js';
 import { randomBytes } from 'node:crypto';
 
 export interface StartOptions {
-  // A file to load, or config text (tests), or an already loaded config.
+  // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
+  // the result; `config`, if also given, is that file already loaded), or config text
+  // (tests), or an already loaded config: those two are static.
   configFile?: string;
+  watch?: boolean;
   configText?: string;
   config?: LoadedConfig;
   port?: number;
@@ -28,14 +32,22 @@ export interface StartOptions {
 export interface RunningGateway {
   url: string;
   server: Server;
-  config: LoadedConfig;
+  // The config new requests get (changes on reload).
+  readonly config: LoadedConfig;
+  // With `configFile`: load the file again now (SIGHUP); false if it was refused and
+  // the previous config kept.
+  reload?(reason?: string): boolean;
   close(): Promise<void>;
 }
 
 export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
-  const loaded =
-    opts.config ?? (opts.configText !== undefined ? parseConfig(opts.configText, '<inline>') : loadConfigFile(opts.configFile!));
   const logger = opts.logger ?? createLogger();
+  const store: ConfigStore | undefined =
+    opts.configFile !== undefined && opts.configText === undefined ? createConfigStore(opts.configFile, { logger, initial: opts.config }) : undefined;
+  const fixed = store ? undefined : (opts.config ?? (opts.configText !== undefined ? parseConfig(opts.configText, '<inline>') : missingConfig()));
+  // Each request reads this once and keeps that object to its end; a reload swaps it.
+  const currentConfig = store ? () => store.current : () => fixed!;
+  const loaded = currentConfig();
   const server_ = loaded.config.server ?? {};
   const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms });
   const env = opts.env ?? process.env;
@@ -49,7 +61,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   }
   const app = createApp(
     {
-      config: () => loaded,
+      config: currentConfig,
       http,
       logger,
       heartbeatMs: opts.heartbeatMs ?? server_.heartbeat_ms ?? 15_000,
@@ -65,20 +77,35 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 4000, opts.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 4000, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  // Watch only once serving, so a failed start leaves no watcher behind.
+  if (store && opts.watch !== false) store.watch();
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     url: `http://${host}:${addr.port}`,
     server,
-    config: loaded,
+    get config() {
+      return currentConfig();
+    },
+    ...(store ? { reload: (reason = 'requested') => store.reload(reason) } : {}),
     async close() {
+      store?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
     },
   };
+}
+
+function missingConfig(): never {
+  throw new TypeError('startGateway needs configFile, configText or config');
 }
