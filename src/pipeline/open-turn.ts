@@ -46,7 +46,7 @@ export async function openTurn(
   // An explicit passthrough alias skips decoding: OpenAI accepts more (previous_response_id…).
   const named = typeof body.model === 'string' ? loaded.routesByAlias.get(body.model) : undefined;
   if (named?.translation === 'passthrough' && body.model !== loaded.config.routing_policy?.default) {
-    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named), deps);
+    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named), deps, loaded);
     return undefined;
   }
 
@@ -67,7 +67,7 @@ export async function openTurn(
   const first = loaded.routesByAlias.get(decision.candidates[0])!;
   if (first.translation === 'passthrough') {
     const turn = startTurn(dialect, decoded, first, decision);
-    await passthrough(dialect, req, res, first, turn, deps);
+    await passthrough(dialect, req, res, first, turn, deps, loaded);
     return undefined;
   }
 

@@ -4,7 +4,7 @@
 import type { Request as HttpRequest, Response as HttpResponse } from 'express';
 import { createParser } from 'eventsource-parser';
 import type { Usage } from '../canonical/types.js';
-import type { RouteConfig } from '../config/types.js';
+import type { LoadedConfig, RouteConfig } from '../config/types.js';
 import { resolveApiKey } from '../config/resolve-api-key.js';
 import { baseUrl } from '../providers/provider.js';
 import { postUpstream } from '../providers/post-upstream.js';
@@ -22,8 +22,9 @@ export async function passthrough(
   route: RouteConfig,
   turn: OpenTurn,
   deps: GatewayDeps,
+  // The config the request was routed with (a reload may swap deps.config meanwhile).
+  loaded: LoadedConfig,
 ): Promise<void> {
-  const loaded = deps.config();
   const ac = abortOnClientClose(req, res);
   const ctx = { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env };
   const path = dialect === 'responses' ? '/responses' : '/chat/completions';
