@@ -2,9 +2,10 @@
 //
 // A request naming an alias goes to that route. A request whose model is absent, `auto`
 // or the policy's default is routed by the rules (first live match wins, else the
-// default). Within a session whose history carries another family's reasoning state,
-// a policy choice that would switch provider family keeps the session's last route
-// instead (switching would drop signatures and prompt caches). Routes whose input window
+// default). Within a session, a policy choice that would switch provider family keeps
+// the session's last route instead (switching drops reasoning signatures and prompt
+// caches); the policy's own choice stays next in line should that route be
+// unavailable. Routes whose input window
 // the estimate exceeds are skipped for their fallbacks; with none left, the request is
 // refused before any upstream call.
 import type { Request } from '../canonical/types.js';
@@ -73,15 +74,17 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey }: D
     }
     const previous = sessionKey ? routing.sessions.get(sessionKey) : undefined;
     const prevRoute = previous !== undefined ? routesByAlias.get(previous) : undefined;
-    if (prevRoute && previous !== alias && familyOf(prevRoute) !== familyOf(routesByAlias.get(alias)!) && carriesReasoningState(request)) {
+    if (prevRoute && previous !== alias && familyOf(prevRoute) !== familyOf(routesByAlias.get(alias)!)) {
       decision.stickyOverrode = alias;
       decision.by = 'sticky';
       alias = previous!;
     }
   }
 
-  const primary = routesByAlias.get(alias)!;
-  for (const candidate of [alias, ...(primary.fallbacks ?? [])]) {
+  const chain = (a: string) => [a, ...(routesByAlias.get(a)!.fallbacks ?? [])];
+  // Sticky: the session's route and its fallbacks first, then what the policy chose.
+  const order = decision.stickyOverrode ? [...chain(alias), ...chain(decision.stickyOverrode)] : chain(alias);
+  for (const candidate of order) {
     const route = routesByAlias.get(candidate);
     if (!route || decision.candidates.includes(candidate)) continue;
     const limit = inputWindow(route);
@@ -101,11 +104,6 @@ export function inputWindow(route: RouteConfig): number | undefined {
 export function sessionKeyOf(headers: Record<string, string | string[] | undefined>, request: Request): string | undefined {
   const h = headers['session-id'];
   return (Array.isArray(h) ? h[0] : h) || request.promptCacheKey || undefined;
-}
-
-// A history with reasoning items that carry provider state is what a family switch breaks.
-function carriesReasoningState(request: Request): boolean {
-  return request.items.some((i) => i.type === 'reasoning' && (i.encryptedContent !== undefined || i.state !== undefined));
 }
 
 function modelNotFound(requested: string, loaded: LoadedConfig): GatewayError {

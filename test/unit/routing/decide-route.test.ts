@@ -124,20 +124,19 @@ describe('route decision on the seed config', () => {
     expect(err!.message).toMatch(/the route "tiny-window" accepts at most 500, and no fallback fits \(small-window: 1000\)/);
   });
 
-  it('keeps a session on its provider family while its history carries that family’s reasoning state', () => {
+  it('keeps a session on its provider family; the policy’s choice stays next in line', () => {
     const routing = createRoutingState({ warmUp: false });
-    // Turn 1: short → Gemini, remembered for the session.
+    // Turn 1: short → Gemini, remembered for the session (the pipeline records it on success).
     const first = decide(decodeResponsesRequest({ model: 'gpt-5.1', input: 'hi' }), {}, routing, 'sess-1');
     expect(first.candidates[0]).toBe('gemini-2.5-pro-via-gateway');
     routing.sessions.set('sess-1', 'gemini-2.5-pro-via-gateway');
-    // Turn 2 has grown past 8k, with Gemini's sealed reasoning in its history: the rules say
-    // the default (OpenAI), stickiness keeps Gemini and records what it overrode.
-    const grown = longApplyPatchTurn(12_000);
-    grown.items.push({ type: 'reasoning', summary: [], encryptedContent: 'gw1.sealed' });
-    const second = decide(grown, {}, routing, 'sess-1');
-    expect(second).toMatchObject({ by: 'sticky', stickyOverrode: 'gpt-5.1', candidates: ['gemini-2.5-pro-via-gateway'] });
-    // Without reasoning state to protect, the rules apply.
-    expect(decide(longApplyPatchTurn(12_000), {}, routing, 'sess-1').candidates[0]).toBe('gpt-5.1');
+    // Turn 2 has grown past 8k: the rules say the default (OpenAI); the session stays on
+    // Gemini, and OpenAI is tried only if Gemini is unavailable.
+    const second = decide(longApplyPatchTurn(12_000), {}, routing, 'sess-1');
+    expect(second).toMatchObject({ by: 'sticky', stickyOverrode: 'gpt-5.1', candidates: ['gemini-2.5-pro-via-gateway', 'gpt-5.1'] });
+    // Another session is not affected; an explicit alias is never overridden.
+    expect(decide(longApplyPatchTurn(12_000), {}, routing, 'sess-other').candidates[0]).toBe('gpt-5.1');
+    expect(decide({ ...longApplyPatchTurn(12_000), model: 'claude-opus-4-7-via-gateway' }, {}, routing, 'sess-1').candidates).toEqual(['claude-opus-4-7-via-gateway']);
   });
 
   it('a second turn of the same session counts only the new items', () => {
