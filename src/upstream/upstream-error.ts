@@ -8,6 +8,12 @@ import type { UpstreamResponse } from './http-client.js';
 const MAX_ERROR_BODY = 64 * 1024;
 
 export async function upstreamError(provider: string, res: UpstreamResponse): Promise<GatewayError> {
+  return errorFromBody(provider, res.status, res.headers, await readErrorBody(res));
+}
+
+// An error body, read up to 64 KiB (enough for any provider's message; a proxy's HTML
+// page can be large), then the connection is released.
+export async function readErrorBody(res: UpstreamResponse): Promise<string> {
   let text = '';
   try {
     for await (const chunk of res.body) {
@@ -18,7 +24,7 @@ export async function upstreamError(provider: string, res: UpstreamResponse): Pr
     /* the status is what matters */
   }
   res.body.destroy();
-  return errorFromBody(provider, res.status, res.headers, text);
+  return text;
 }
 
 export function errorFromBody(

@@ -12,9 +12,9 @@ import type { GatewayErrorInfo } from '../../canonical/types.js';
 import { GatewayError, errorTypeForStatus } from '../../http/errors.js';
 import type { UpstreamResponse } from '../../upstream/http-client.js';
 import type { AnthropicErrorBody } from './anthropic-api.js';
+import { readErrorBody } from '../../upstream/upstream-error.js';
 
 const LABEL = 'Anthropic';
-const MAX_ERROR_BODY = 64 * 1024;
 
 // Anthropic's error types and the HTTP status each comes with.
 const STATUS_BY_TYPE: Record<string, number> = {
@@ -31,16 +31,7 @@ const STATUS_BY_TYPE: Record<string, number> = {
 };
 
 export async function mapAnthropicError(res: UpstreamResponse): Promise<GatewayError> {
-  let text = '';
-  try {
-    for await (const chunk of res.body) {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.length > MAX_ERROR_BODY) break;
-    }
-  } catch {
-    /* the status is what matters */
-  }
-  res.body.destroy();
+  const text = await readErrorBody(res);
   return anthropicHttpError(res.status, res.headers, text);
 }
 

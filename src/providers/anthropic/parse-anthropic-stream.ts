@@ -33,6 +33,7 @@ import { anthropicReasoningState, type AnthropicThinkingBlock } from './anthropi
 import { convertAnthropicUsage, emptyAnthropicUsage, mergeAnthropicUsage } from './convert-anthropic-usage.js';
 import { anthropicStreamError } from './map-anthropic-error.js';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.js';
+import { streamTruncated } from '../shared/stream-truncated.js';
 
 export interface ParseAnthropicStreamContext {
   // The map the request was converted with: restores namespaces and custom tools.
@@ -130,12 +131,7 @@ class AnthropicStreamState {
     this.ensureStart(out);
     out.push({
       type: 'error',
-      error: {
-        status: 502,
-        type: 'server_error',
-        code: 'upstream_stream_truncated',
-        message: 'The Anthropic stream ended before the response was complete (no message_stop).',
-      },
+      error: streamTruncated('The Anthropic stream ended before the response was complete (no message_stop).'),
     });
     return out;
   }

@@ -9,21 +9,12 @@
 import { GatewayError, errorTypeForStatus } from '../../http/errors.js';
 import type { UpstreamResponse } from '../../upstream/http-client.js';
 import type { GoogleErrorBody } from './gemini-api.js';
+import { readErrorBody } from '../../upstream/upstream-error.js';
 
-const MAX_ERROR_BODY = 64 * 1024;
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
 
 export async function mapGeminiError(label: string, res: UpstreamResponse): Promise<GatewayError> {
-  let text = '';
-  try {
-    for await (const chunk of res.body) {
-      text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-      if (text.length > MAX_ERROR_BODY) break;
-    }
-  } catch {
-    /* the status is what matters */
-  }
-  res.body.destroy();
+  const text = await readErrorBody(res);
   return geminiErrorFromBody(label, res.status, res.headers, text);
 }
 

@@ -33,6 +33,7 @@ import { convertGeminiUsage, hasTokenCounts } from './convert-gemini-usage.js';
 import type { GeminiCandidate, GeminiFunctionCall, GeminiPart, GeminiStreamChunk } from './gemini-api.js';
 import { GEMINI_STATE_VERSION, geminiState, type GeminiReasoningState, type GeminiThoughtPart } from './gemini-reasoning-state.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
+import { streamTruncated } from '../shared/stream-truncated.js';
 
 export interface ParseGeminiStreamContext {
   // The map the request was converted with: restores namespaces and custom tools.
@@ -129,12 +130,7 @@ class GeminiStreamState {
     if (this.finishRaw === undefined) {
       out.push({
         type: 'error',
-        error: {
-          status: 502,
-          type: 'server_error',
-          code: 'upstream_stream_truncated',
-          message: 'The Gemini stream ended before the response was complete (no finishReason).',
-        },
+        error: streamTruncated('The Gemini stream ended before the response was complete (no finishReason).'),
       });
       return out;
     }

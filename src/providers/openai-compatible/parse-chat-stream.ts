@@ -33,6 +33,7 @@ import type {
 } from './chat-api.js';
 import { convertChatUsage } from './convert-chat-usage.js';
 import { mapChatFinishReason } from './map-chat-finish-reason.js';
+import { streamTruncated } from '../shared/stream-truncated.js';
 
 export interface ParseChatStreamContext {
   // The map the request was converted with: restores namespaces and custom tools.
@@ -128,12 +129,7 @@ class ChatStreamState {
       // open on purpose: closing them would present a partial tool call as complete.
       out.push({
         type: 'error',
-        error: {
-          status: 502,
-          type: 'server_error',
-          code: 'upstream_stream_truncated',
-          message: 'The upstream stream ended before the response was complete (no finish_reason).',
-        },
+        error: streamTruncated('The upstream stream ended before the response was complete (no finish_reason).'),
       });
       return out;
     }

@@ -26,6 +26,7 @@ import type { Event } from '../../canonical/types.js';
 import { convertResponsesUsage } from './convert-responses-usage.js';
 import { responsesErrorToInfo } from './map-responses-error.js';
 import { mapResponsesIncompleteReason } from './map-responses-incomplete-reason.js';
+import { streamTruncated } from '../shared/stream-truncated.js';
 
 type Json = Record<string, unknown>;
 
@@ -201,13 +202,7 @@ export class ResponsesStreamParser {
     return [
       {
         type: 'error',
-        error: {
-          status: 502,
-          type: 'server_error',
-          code: 'upstream_stream_truncated',
-          message: 'The upstream stream ended before response.completed.',
-          param: null,
-        },
+        error: streamTruncated('The upstream stream ended before response.completed.'),
       },
     ];
   }
