@@ -33,6 +33,7 @@ import { readAnthropicReasoningState } from './anthropic-reasoning-state.js';
 import { convertToolOutput, convertUserPart } from './convert-to-anthropic-content.js';
 import { toAnthropicCallId } from './map-anthropic-call-ids.js';
 import { CUSTOM_INPUT_FIELD } from '../shared/wrap-custom-tool.js';
+import { parseCallArguments } from '../shared/parse-call-arguments.js';
 
 export interface AnthropicPrompt {
   system: TextBlock[];
@@ -169,7 +170,7 @@ export function convertToAnthropicMessages(req: Request, names: ToolNameMap, mod
       case 'custom_tool_call': {
         const a = openAssistant();
         const wireName = item.type === 'function_call' ? names.toWire(item.name, item.namespace, 'function') : names.toWire(item.name, undefined, 'custom');
-        const input = item.type === 'function_call' ? parseArguments(item.arguments, `${param}.arguments`, warnings) : { [CUSTOM_INPUT_FIELD]: item.input };
+        const input = item.type === 'function_call' ? parseCallArguments(item.arguments, `${param}.arguments`, 'Anthropic', warnings) : { [CUSTOM_INPUT_FIELD]: item.input };
         const id = toAnthropicCallId(item.callId);
         clientIds.set(id, item.callId);
         a.toolUses.push({ type: 'tool_use', id, name: wireName, input });
@@ -230,16 +231,3 @@ function isThinking(b: AssistantBlock): boolean {
   return b.type === 'thinking' || b.type === 'redacted_thinking';
 }
 
-// `tool_use.input` must be an object. Arguments that are not a JSON object (a model's
-// broken JSON replayed by the client) are kept, as a string, rather than lost.
-function parseArguments(args: string, param: string, warnings: string[]): Record<string, unknown> {
-  if (args.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  warnings.push(`${param} is not a JSON object; sent to Anthropic as {"arguments": "<the text>"}`);
-  return { arguments: args };
-}

@@ -25,6 +25,7 @@ import { convertUserPart, toolOutputResponse } from './convert-to-gemini-content
 import type { GeminiContent, GeminiPart } from './gemini-api.js';
 import { isGemini3OrLater } from './gemini-model-family.js';
 import { readGeminiState, SKIP_SIGNATURE_VALIDATOR } from './gemini-reasoning-state.js';
+import { parseCallArguments } from '../shared/parse-call-arguments.js';
 
 export interface GeminiContentsConversion {
   systemInstruction?: { parts: Array<{ text: string }> };
@@ -145,7 +146,7 @@ export function convertToGeminiContents(req: Request, model: string, names: Tool
       case 'custom_tool_call': {
         if (contents.at(-1)?.role !== 'model') closeCallTurn();
         const wire = item.type === 'function_call' ? names.toWire(item.name, item.namespace, 'function') : names.toWire(item.name, undefined, 'custom');
-        const args = item.type === 'function_call' ? parseArguments(item.arguments, `${param}.arguments`, warnings) : { [CUSTOM_INPUT_FIELD]: item.input };
+        const args = item.type === 'function_call' ? parseCallArguments(item.arguments, `${param}.arguments`, 'Gemini', warnings) : { [CUSTOM_INPUT_FIELD]: item.input };
         const part: GeminiPart = { functionCall: { name: wire, args } };
         const signature = callSignatures.get(item.callId);
         if (signature !== undefined) part.thoughtSignature = signature;
@@ -211,15 +212,3 @@ function systemText(content: ContentPart[], role: string, param: string): string
     .join('\n\n');
 }
 
-// Gemini's functionCall.args is a JSON object.
-function parseArguments(args: string, param: string, warnings: string[]): Record<string, unknown> {
-  if (args.trim() === '') return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // below
-  }
-  warnings.push(`${param} is not a JSON object; sent to Gemini as {"arguments": "<the text>"}`);
-  return { arguments: args };
-}
