@@ -2,6 +2,8 @@
 // call to the same loopback upstream. Upstream, gateway and load run in three processes.
 // Bounded: a fixed number of requests per scenario, loopback only.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +67,22 @@ async function scenario(url: string, body: object): Promise<{ p50: number; p99: 
   return { p50: q(0.5), p99: q(0.99), rps: REQUESTS / elapsed };
 }
 
+// Throughput only, for the tracing on/off pair measured alternately (less drift between them).
+async function throughput(url: string, body: object): Promise<number> {
+  const payload = JSON.stringify(body);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        next++;
+        await one(url, payload);
+      }
+    }),
+  );
+  return REQUESTS / ((performance.now() - t0) / 1000);
+}
+
 async function main() {
   const upstream = await startChild(['bench/mock-upstream.ts'], {}, /LISTENING (\d+)/);
   const up = `http://127.0.0.1:${upstream.match[1]}/v1`;
@@ -77,11 +95,27 @@ async function main() {
   // The gateway logs one line per turn, as in production; the pipe is drained.
   const gateway = await startChild(['dist/src/cli.js', 'serve', '--config', configFile, '--port', '0'], { LOG_LEVEL: 'info' }, /listening on (http:\/\/[\d.:]+)/);
   const gw = gateway.match[1];
+  // The same gateway with tracing on, exporting OTLP/HTTP to a loopback receiver that
+  // answers 200 to every batch (what a collector does), in this process.
+  let exported = 0;
+  const receiver = createServer((req, res) => {
+    req.on('data', (c: Buffer) => (exported += c.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const otlp = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  const traced = await startChild(
+    ['dist/src/cli.js', 'serve', '--config', configFile, '--port', '0'],
+    { LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: 'codex-gateway-bench' },
+    /listening on (http:\/\/[\d.:]+)/,
+  );
+  const gwTraced = traced.match[1];
 
   const input = [{ role: 'user', content: [{ type: 'input_text', text: 'Say twenty words.' }] }];
   const rows: [string, Awaited<ReturnType<typeof scenario>>][] = [];
   rows.push(['direct  chat/completions (upstream alone)', await scenario(`${up}/chat/completions`, { model: 'bench', stream: true, messages: [{ role: 'user', content: 'Say twenty words.' }] })]);
   rows.push(['gateway responses → chat (translated)', await scenario(`${gw}/v1/responses`, { model: 'translated', stream: true, input })]);
+  rows.push(['gateway responses → chat, tracing on (OTLP to a loopback receiver)', await scenario(`${gwTraced}/v1/responses`, { model: 'translated', stream: true, input })]);
   rows.push(['direct  responses (upstream alone)', await scenario(`${up}/responses`, { model: 'bench', stream: true, input })]);
   rows.push(['gateway responses passthrough', await scenario(`${gw}/v1/responses`, { model: 'passthrough', stream: true, input })]);
 
@@ -91,9 +125,25 @@ async function main() {
   for (const [name, r] of rows) console.log(`| ${name} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.rps.toFixed(0)} |`);
   const added = (a: number, b: number) => `${(rows[a][1].p50 - rows[b][1].p50).toFixed(2)} ms p50, ${(rows[a][1].p99 - rows[b][1].p99).toFixed(2)} ms p99`;
   console.log(`\nadded by the gateway, translated:  ${added(1, 0)}`);
-  console.log(`added by the gateway, passthrough: ${added(3, 2)}`);
+  console.log(`added by the gateway, passthrough: ${added(4, 3)}`);
+  // The single pass above is at the mercy of this machine's noise: alternate off/on rounds too.
+  const translated = { model: 'translated', stream: true, input };
+  const ratios: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const off = await throughput(`${gw}/v1/responses`, translated);
+    const on = await throughput(`${gwTraced}/v1/responses`, translated);
+    ratios.push(on / off);
+  }
+  ratios.sort((a, b) => a - b);
+  console.log(
+    `tracing on / off, translated: ${(rows[2][1].rps / rows[1][1].rps).toFixed(2)}× req/s in the table; over 4 alternating rounds ${ratios.map((r) => r.toFixed(2)).join(', ')} (median ${((ratios[1] + ratios[2]) / 2).toFixed(2)}×); ${(exported / 1024).toFixed(0)} KiB of OTLP exported`,
+  );
 
   gateway.child.kill();
+  // The traced gateway flushes its last spans on exit: keep the receiver until it has.
+  traced.child.kill();
+  await once(traced.child, 'exit');
+  receiver.close();
   upstream.child.kill();
   rmSync(dir, { recursive: true, force: true });
   await agent.close();

@@ -12,6 +12,10 @@ import type { TurnListener } from './pipeline/turn.js';
 import { createStateSealer } from './state/seal-state.js';
 import { createRoutingState } from './routing/routing-state.js';
 import { randomBytes } from 'node:crypto';
+import type { TracerProvider } from '@opentelemetry/api';
+import { TurnTracer } from './telemetry/turn-tracer.js';
+import { tracerProviderFromEnv, tracesEndpoint } from './telemetry/setup-tracing.js';
+import { createGatewayMetrics } from './metrics/create-gateway-metrics.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -27,6 +31,9 @@ export interface StartOptions {
   heartbeatMs?: number;
   onTurn?: TurnListener;
   env?: NodeJS.ProcessEnv;
+  // Tracing: this provider (tests: an in-memory exporter), else one built from the OTEL_*
+  // variables of `env`; none when no OTLP endpoint is set.
+  tracerProvider?: TracerProvider;
 }
 
 export interface RunningGateway {
@@ -59,16 +66,22 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       `${secretRef} is not set: reasoning state is sealed with a per-process secret, so another replica or a restart cannot open it (those items are then sent without their signatures). Set ${secretRef} to a shared random value.`,
     );
   }
+  const owned = opts.tracerProvider ? undefined : tracerProviderFromEnv(env);
+  const tracerProvider = opts.tracerProvider ?? owned?.provider;
+  if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP to ${tracesEndpoint(env)}`);
+  const metrics = createGatewayMetrics();
   const app = createApp(
     {
       config: currentConfig,
       http,
       logger,
       heartbeatMs: opts.heartbeatMs ?? server_.heartbeat_ms ?? 15_000,
-      onTurn: opts.onTurn,
+      onTurn: metrics.listen(opts.onTurn),
+      metrics,
       env: opts.env,
       sealer: createStateSealer(secret),
       routing: createRoutingState(),
+      tracing: tracerProvider ? new TurnTracer(tracerProvider) : undefined,
     },
     { bodyLimit: server_.body_limit },
   );
@@ -84,6 +97,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     });
   } catch (err) {
     await http.close();
+    await owned?.shutdown().catch(() => undefined);
     throw err;
   }
   // Watch only once serving, so a failed start leaves no watcher behind.
@@ -102,6 +116,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
+      await metrics.close();
+      // Flushes the spans still batched; a collector that is gone costs those spans, not the shutdown.
+      await owned?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'));
     },
   };
 }

@@ -28,6 +28,7 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}):
   app.get('/gateway/token-estimates', (_req, res) => {
     res.json({ ratios: deps.routing.calibration.ratios() });
   });
+  if (deps.metrics) app.get('/metrics', deps.metrics.handler);
   app.post(['/v1/responses', '/responses'], (req, res) => handleResponses(req, res, deps));
   app.post(['/v1/chat/completions', '/chat/completions'], (req, res) => handleChat(req, res, deps));
 

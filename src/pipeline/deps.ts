@@ -4,6 +4,8 @@ import type { HttpClient } from '../upstream/http-client.js';
 import type { TurnListener } from './turn.js';
 import type { StateSealer } from '../state/seal-state.js';
 import type { RoutingState } from '../routing/routing-state.js';
+import type { GatewayMetrics } from '../metrics/create-gateway-metrics.js';
+import type { TurnTracer } from '../telemetry/turn-tracer.js';
 
 // Everything a request handler needs, passed in (tests use the same wiring).
 export interface GatewayDeps {
@@ -17,5 +19,9 @@ export interface GatewayDeps {
   // Token estimates, their calibration and sticky sessions.
   routing: RoutingState;
   onTurn?: TurnListener;
+  // Absent when tracing is off: then no span or attribute is built at all.
+  tracing?: TurnTracer;
   env?: NodeJS.ProcessEnv;
+  // Prometheus metrics served at GET /metrics.
+  metrics?: GatewayMetrics;
 }

@@ -15,6 +15,8 @@ import { abortOnClientClose } from './client-abort.js';
 import type { GatewayDeps } from './deps.js';
 import { passthrough } from './passthrough.js';
 import { finishTurn, startTurn, type OpenTurn } from './turn-tracker.js';
+import { beginRequest, type RequestContext } from './begin-request.js';
+import type { AttemptTrace } from '../telemetry/request-trace.js';
 import type { TurnSummary } from './turn.js';
 
 export interface TranslatedTurn {
@@ -42,31 +44,51 @@ export async function openTurn(
   decode: (body: unknown) => Request,
 ): Promise<TranslatedTurn | undefined> {
   const loaded = deps.config();
+  const rc = beginRequest(req, res, deps, loaded);
+  try {
+    return await routeAndCall(dialect, req, res, deps, decode, loaded, rc);
+  } catch (err) {
+    rc.trace?.fail(err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', 'The gateway failed while handling this request.'));
+    throw err;
+  }
+}
+
+async function routeAndCall(
+  dialect: 'responses' | 'chat',
+  req: HttpRequest,
+  res: HttpResponse,
+  deps: GatewayDeps,
+  decode: (body: unknown) => Request,
+  loaded: ReturnType<GatewayDeps['config']>,
+  rc: RequestContext,
+): Promise<TranslatedTurn | undefined> {
   const body = requireObject(req.body);
   // An explicit passthrough alias skips decoding: OpenAI accepts more (previous_response_id…).
   const named = typeof body.model === 'string' ? loaded.routesByAlias.get(body.model) : undefined;
   if (named?.translation === 'passthrough' && body.model !== loaded.config.routing_policy?.default) {
-    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named), deps, loaded);
+    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named, undefined, rc), deps, loaded);
     return undefined;
   }
 
   const decoded = decode(body);
+  rc.trace?.removedTools(decoded.removedTools);
   const sessionKey = sessionKeyOf(req.headers, decoded);
   let decision: RouteDecision;
   try {
-    decision = decideRoute({ request: decoded, headers: req.headers, loaded, routing: deps.routing, sessionKey });
+    const decide = () => decideRoute({ request: decoded, headers: req.headers, loaded, routing: deps.routing, sessionKey, identity: rc.identity });
+    decision = rc.trace ? rc.trace.route(decide) : decide();
   } catch (err) {
     // Over every window: a streaming Codex client must see response.failed with this
     // code (it then stops with its "ran out of room" message) rather than an HTTP 400.
     if (err instanceof GatewayError && err.code === 'context_length_exceeded' && decoded.stream) {
-      return failedBeforeDispatch(dialect, body, decoded, loaded.routesByAlias.get(decoded.model) ?? [...loaded.routesByAlias.values()][0], err, deps);
+      return failedBeforeDispatch(dialect, body, decoded, loaded.routesByAlias.get(decoded.model) ?? [...loaded.routesByAlias.values()][0], err, deps, rc);
     }
     throw err;
   }
   deps.logger.debug({ decision }, 'route decision');
   const first = loaded.routesByAlias.get(decision.candidates[0])!;
   if (first.translation === 'passthrough') {
-    const turn = startTurn(dialect, decoded, first, decision);
+    const turn = startTurn(dialect, decoded, first, decision, rc);
     await passthrough(dialect, req, res, first, turn, deps, loaded);
     return undefined;
   }
@@ -77,29 +99,34 @@ export async function openTurn(
   let route = first;
   let canonical = decoded;
   let lastError: GatewayError | undefined;
-  tries: for (const alias of decision.candidates) {
+  let attempt: AttemptTrace | undefined;
+  tries: for (const [i, alias] of decision.candidates.entries()) {
     route = loaded.routesByAlias.get(alias)!;
     // Each family reads its own sealed state: re-open for the route being tried.
     canonical = openRequestState(decoded, familyOf(route), deps.sealer);
     for (let retry = 0; ; retry++) {
+      attempt = rc.trace?.startAttempt(route, retry > 0 ? 'retry' : i > 0 ? 'fallback' : 'first', canonical);
       try {
         call = await adapterFor(route).call(canonical, { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env });
         decision.attempts.push({ alias, status: 200 });
         break tries;
       } catch (err) {
         lastError = asGatewayError(err, route.provider);
-        const attempt: RouteDecision['attempts'][number] = { alias, status: lastError.status, code: lastError.code ?? undefined };
-        decision.attempts.push(attempt);
+        attempt?.fail(lastError);
+        attempt = undefined;
+        const tried: RouteDecision['attempts'][number] = { alias, status: lastError.status, code: lastError.code ?? undefined };
+        decision.attempts.push(tried);
         if (ac.signal.aborted || !canFallBack(lastError)) break tries;
         if (!isRetryable(lastError) || retry >= settings.attempts) break;
         const delay = retryDelayMs(lastError, retry, settings);
         if (delay === undefined) break; // asked to wait longer than we hold a client: next fallback
-        attempt.delayMs = delay;
+        tried.delayMs = delay;
         if (!(await sleep(delay, ac.signal))) break tries;
       }
     }
   }
-  const turn = startTurn(dialect, canonical, route, decision);
+  const turn = startTurn(dialect, canonical, route, decision, rc);
+  turn.attempt = attempt;
   if (!call) throw finishTurn(turn, deps, lastError!);
   turn.warnings.push(...call.warnings);
   if (sessionKey) deps.routing.sessions.set(sessionKey, route.alias);
@@ -145,6 +172,7 @@ function trackedTurn(
   // What the turn record keeps from the stream: usage, the first failure, time to first token, warnings.
   async function* track(source: AsyncIterable<Event>): AsyncGenerator<Event> {
     for await (const ev of source) {
+      turn.attempt?.onEvent(ev);
       if (ev.type === 'usage') turn.usage = ev.usage;
       else if (ev.type === 'error') opened.failure ??= ev.error;
       else if (ev.type === 'warning') turn.warnings.push(ev.message);
@@ -169,9 +197,10 @@ function failedBeforeDispatch(
   route: RouteConfig,
   error: GatewayError,
   deps: GatewayDeps,
+  rc: RequestContext,
 ): TranslatedTurn {
   const decision: RouteDecision = { requested: canonical.model, by: 'alias', shadow: [], estimate: { tokens: 0, approximate: false, newItems: 0, cachedItems: 0, ms: 0 }, overWindow: [], candidates: [], attempts: [] };
-  const turn = startTurn(dialect, canonical, route, decision);
+  const turn = startTurn(dialect, canonical, route, decision, rc);
   async function* only(): AsyncGenerator<Event> {
     yield { type: 'error', error: error.toInfo() };
   }

@@ -30,6 +30,7 @@ export async function passthrough(
   const path = dialect === 'responses' ? '/responses' : '/chat/completions';
   const body = { ...req.body, model: route.model };
   let upstream;
+  turn.attempt = turn.trace?.startAttempt(route, 'first');
   try {
     const key = resolveApiKey(route, loaded.config, deps.env);
     upstream = await postUpstream(ctx, route.provider === 'openai' ? 'OpenAI' : 'OpenAI-compatible upstream', `${baseUrl(route)}${path}`, body, {
@@ -37,7 +38,9 @@ export async function passthrough(
       ...(key ? { authorization: `Bearer ${key}` } : {}),
     });
   } catch (err) {
-    throw finishTurn(turn, deps, asGatewayError(err, route.provider));
+    const error = asGatewayError(err, route.provider);
+    turn.attempt?.fail(error);
+    throw finishTurn(turn, deps, error);
   }
 
   res.status(upstream.status);

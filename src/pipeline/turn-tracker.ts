@@ -6,6 +6,9 @@ import type { GatewayError } from '../http/errors.js';
 import type { GatewayDeps } from './deps.js';
 import type { TurnSummary } from './turn.js';
 import type { RouteDecision } from '../routing/decide-route.js';
+import type { Identity } from '../identity/resolve-identity.js';
+import type { AttemptTrace, RequestTrace } from '../telemetry/request-trace.js';
+import type { RequestContext } from './begin-request.js';
 
 export interface OpenTurn {
   id: string;
@@ -18,6 +21,10 @@ export interface OpenTurn {
   removedTools: string[];
   warnings: string[];
   decision?: RouteDecision;
+  identity?: Identity;
+  trace?: RequestTrace;
+  // The upstream call serving the turn: its span ends with the turn.
+  attempt?: AttemptTrace;
   ended: boolean;
 }
 
@@ -26,7 +33,9 @@ export function startTurn(
   req: Pick<Request, 'stream' | 'removedTools' | 'warnings'>,
   route: RouteConfig,
   decision?: RouteDecision,
+  ctx?: RequestContext,
 ): OpenTurn {
+  ctx?.trace?.turnStarted();
   return {
     id: randomUUID(),
     dialect,
@@ -36,6 +45,8 @@ export function startTurn(
     removedTools: [...req.removedTools],
     warnings: [...req.warnings],
     decision,
+    identity: ctx?.identity,
+    trace: ctx?.trace,
     ended: false,
   };
 }
@@ -67,10 +78,14 @@ export function finishTurn<E extends GatewayError | undefined>(
     removedTools: turn.removedTools,
     warnings: turn.warnings,
     decision: turn.decision,
+    identity: turn.identity,
+    trace: turn.trace?.ids(),
   };
   // The provider's real input count against our estimate: the ratio calibrates later estimates.
   if (turn.decision && turn.usage && turn.decision.estimate.tokens > 0)
     deps.routing.calibration.recordActual(turn.route.provider, turn.decision.estimate.tokens, turn.usage.inputTokens);
+  turn.attempt?.end(summary);
+  turn.trace?.finish(summary);
   deps.logger.info({ turn: summary }, 'turn');
   deps.onTurn?.(summary);
   return error;

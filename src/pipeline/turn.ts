@@ -2,6 +2,7 @@
 // that tracing, cost and evaluation (later issues) read. Logged as one line.
 import type { Usage } from '../canonical/types.js';
 import type { RouteDecision } from '../routing/decide-route.js';
+import type { Identity } from '../identity/resolve-identity.js';
 
 export interface TurnSummary {
   id: string;
@@ -22,6 +23,11 @@ export interface TurnSummary {
   warnings: string[];
   // Why this route: rule, estimate, shadow choices, fallbacks tried (absent for an explicit passthrough).
   decision?: RouteDecision;
+  // Who and where: developer, team, repo (key, configured attributes or Codex's workspace
+  // remotes), Codex's session and turn ids and request kind.
+  identity?: Identity;
+  // The request's root span when traced: evaluators attach their verdicts under it.
+  trace?: { traceId: string; spanId: string };
 }
 
 export type TurnListener = (turn: TurnSummary) => void;

@@ -41,9 +41,11 @@ export interface DecideInput {
   loaded: LoadedConfig;
   routing: RoutingState;
   sessionKey?: string;
+  // Who sent it (src/identity): the rules' `developer`, `team` and `repo`.
+  identity?: { developer?: string; team?: string; repo?: string };
 }
 
-export function decideRoute({ request, headers, loaded, routing, sessionKey }: DecideInput): RouteDecision {
+export function decideRoute({ request, headers, loaded, routing, sessionKey, identity }: DecideInput): RouteDecision {
   const { routesByAlias, config } = loaded;
   const requested = request.model;
   const policyDefault = config.routing_policy?.default;
@@ -58,7 +60,7 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey }: D
   const decision: RouteDecision = { requested, by: 'alias', shadow: [], estimate, overWindow: [], candidates: [], attempts: [] };
   let alias = requested;
   if (byPolicy) {
-    const ctx = buildPolicyContext({ request, headers, inputTokens: est.tokens });
+    const ctx = buildPolicyContext({ request, headers, inputTokens: est.tokens, identity });
     const outcome = evaluateRules(loaded.rules, ctx);
     decision.shadow = outcome.shadow.map((s) => ({ ...s, expression: loaded.rules[s.index].if.source }));
     // A rule naming an unknown alias cannot apply (a load warning said so).

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { startFakeChatUpstream, chatTextChunks, chatToolCallsChunks, type FakeChatUpstream, type ChatReply } from '../support/fake-chat-upstream.js';
 import { startTestGateway, compatRoute, type TestGateway } from '../support/gateway.js';
 import { assertValidResponsesStream } from '../support/responses-stream-validator.js';
+import { parsePrometheusText, samples } from '../unit/metrics/prometheus-text.js';
 
 let upstream: FakeChatUpstream;
 let gw: TestGateway;
@@ -167,5 +168,14 @@ describe('openai SDK → gateway → OpenAI-compatible upstream', () => {
   it('GET /v1/models lists the aliases', async () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual(['local-coder']);
+  });
+
+  it('GET /metrics on the gateway counts these turns by route and provider (Prometheus text)', async () => {
+    const res = await fetch(`${gw.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const families = parsePrometheusText(await res.text());
+    const completed = samples(families, 'gateway_requests_total', { route: 'local-coder', provider: 'openai_compatible', status: 'completed' });
+    expect(completed.reduce((n, s) => n + s.value, 0)).toBeGreaterThanOrEqual(5);
+    expect(samples(families, 'gateway_tokens_total', { type: 'input', route: 'local-coder' }).length).toBeGreaterThan(0);
   });
 });

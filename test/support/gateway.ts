@@ -3,12 +3,13 @@
 import { pino } from 'pino';
 import { startGateway, type RunningGateway } from '../../src/server.js';
 import type { TurnSummary } from '../../src/pipeline/turn.js';
+import type { TracerProvider } from '@opentelemetry/api';
 
 export interface TestGateway extends RunningGateway {
   turns: TurnSummary[];
 }
 
-export async function startTestGateway(configText: string, opts: { heartbeatMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<TestGateway> {
+export async function startTestGateway(configText: string, opts: { heartbeatMs?: number; env?: NodeJS.ProcessEnv; tracerProvider?: TracerProvider } = {}): Promise<TestGateway> {
   const turns: TurnSummary[] = [];
   const gw = await startGateway({
     configText,
@@ -18,6 +19,7 @@ export async function startTestGateway(configText: string, opts: { heartbeatMs?:
     heartbeatMs: opts.heartbeatMs,
     onTurn: (t) => turns.push(t),
     env: opts.env ?? {},
+    tracerProvider: opts.tracerProvider,
   });
   return Object.assign(gw, { turns });
 }

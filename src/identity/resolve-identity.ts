@@ -1,0 +1,104 @@
+// Who and where a request comes from: developer, team, repo, and Codex's session and
+// turn. Read once per request; tracing, the turn record and metrics all use it.
+//
+// Precedence: the gateway key's owner (auth.keys: not implemented yet — `keyOwner` is
+// the seam) before the configured `attributes:` templates; for the repo, the templates
+// before the workspace git remotes Codex sends in `x-codex-turn-metadata`.
+import type { GatewayConfig } from '../config/types.js';
+import { requestKind } from '../routing/policy/build-policy-context.js';
+import { normalizeRepoUrl } from './normalize-repo-url.js';
+
+export interface Identity {
+  developer?: string;
+  team?: string;
+  repo?: string;
+  sessionId?: string;
+  turnId?: string;
+  requestKind?: string;
+}
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+// Headers that carry provider or gateway keys: never copied into an attribute, even
+// when a template names them.
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie']);
+
+export interface ResolvedRequest {
+  identity: Identity;
+  // The configured `attributes:`, resolved, under their configured names.
+  attributes: Record<string, string>;
+}
+
+export function resolveIdentity(headers: Headers, config: GatewayConfig, keyOwner?: { developer?: string; team?: string }): ResolvedRequest {
+  const attributes = resolveAttributes(config.attributes, headers);
+  const metadata = turnMetadata(headers);
+  const fromAttrs = (re: RegExp) => Object.entries(attributes).find(([name]) => re.test(name))?.[1];
+  const identity: Identity = {
+    developer: keyOwner?.developer ?? fromAttrs(/(^|\.)(user\.id|developer|user)$/),
+    team: keyOwner?.team ?? fromAttrs(/(^|\.)team$/),
+    repo: repoFrom(fromAttrs(/(^|\.)repo(sitory)?$/)) ?? repoFromWorkspaces(metadata?.workspaces),
+    sessionId: single(headers['session-id']) || stringOr(metadata?.session_id),
+    turnId: stringOr(metadata?.turn_id),
+    requestKind: requestKind(headers),
+  };
+  for (const k of Object.keys(identity) as (keyof Identity)[]) if (!identity[k]) delete identity[k];
+  return { identity, attributes };
+}
+
+// `${headers.x-developer-email}` → that header's value; a template whose headers are
+// all absent gives no attribute at all (an empty string would group as a real value).
+export function resolveAttributes(templates: Record<string, string> | undefined, headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!templates) return out;
+  for (const [name, template] of Object.entries(templates)) {
+    let missing = false;
+    const value = template.replace(/\$\{headers\.([^}]+)\}/g, (_, h: string) => {
+      const key = h.trim().toLowerCase();
+      const v = SECRET_HEADERS.has(key) ? undefined : single(headers[key]);
+      if (!v) missing = true;
+      return v ?? '';
+    });
+    if (!missing && value) out[name] = value;
+  }
+  return out;
+}
+
+function repoFrom(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return normalizeRepoUrl(value) ?? value;
+}
+
+// Codex adds `workspaces: { <path>: { associated_remote_urls: { origin: url }, latest_git_commit_hash, has_changes } }`
+// to its turn metadata inside a git checkout; `origin` is preferred, else the first remote.
+function repoFromWorkspaces(workspaces: unknown): string | undefined {
+  if (!workspaces || typeof workspaces !== 'object') return undefined;
+  for (const ws of Object.values(workspaces as Record<string, any>)) {
+    const remotes = ws?.associated_remote_urls;
+    if (!remotes || typeof remotes !== 'object') continue;
+    const urls: unknown[] = Array.isArray(remotes) ? remotes : [remotes.origin, ...Object.values(remotes)];
+    for (const url of urls) {
+      const repo = typeof url === 'string' ? normalizeRepoUrl(url) : undefined;
+      if (repo) return repo;
+    }
+  }
+  return undefined;
+}
+
+function turnMetadata(headers: Headers): Record<string, any> | undefined {
+  const raw = single(headers['x-codex-turn-metadata']);
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw);
+    return v && typeof v === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function single(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+function stringOr(v: unknown): string | undefined {
+  return typeof v === 'string' && v ? v : undefined;
+}

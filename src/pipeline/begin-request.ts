@@ -1,0 +1,30 @@
+// What a request carries from its arrival: who sent it (identity, configured
+// attributes) and, when tracing is on, its root span, ended when the response closes.
+import type { Request as HttpRequest, Response as HttpResponse } from 'express';
+import type { LoadedConfig } from '../config/types.js';
+import { resolveIdentity, type Identity } from '../identity/resolve-identity.js';
+import type { RequestTrace } from '../telemetry/request-trace.js';
+import type { GatewayDeps } from './deps.js';
+
+export interface RequestContext {
+  identity: Identity;
+  trace?: RequestTrace;
+}
+
+export function beginRequest(req: HttpRequest, res: HttpResponse, deps: GatewayDeps, loaded: LoadedConfig): RequestContext {
+  // auth.keys is not enforced yet: when it is, the key's owner is passed here and wins.
+  const { identity, attributes } = resolveIdentity(req.headers, loaded.config);
+  if (!deps.tracing) return { identity };
+  const obs = loaded.config.observability ?? {};
+  const trace = deps.tracing.startRequest({
+    method: req.method,
+    path: req.path,
+    headers: req.headers,
+    identity,
+    attributes,
+    captureContent: obs.capture_content === true,
+    semconv: obs.semconv ?? 'gen_ai',
+  });
+  res.once('close', () => trace.end(res.statusCode));
+  return { identity, trace };
+}
