@@ -2,6 +2,7 @@
 // `gateway`: serve and check-config today; worker, optimize and report arrive with
 // their issues (evaluation, optimizer, cost) and are not listed until they work.
 import { Command } from 'commander';
+import { PricingConfigError } from './pricing/parse-price-overrides.js';
 import { ConfigError, defaultConfigPath, loadConfigFile } from './config/load-config.js';
 import { startGateway } from './server.js';
 import { createLogger } from './logger.js';
@@ -42,7 +43,7 @@ program
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     } catch (err) {
-      if (err instanceof ConfigError) {
+      if (err instanceof ConfigError || err instanceof PricingConfigError) {
         logger.fatal(`invalid config: ${err.message}`);
         process.exit(2);
       }

@@ -16,6 +16,8 @@ import type { TracerProvider } from '@opentelemetry/api';
 import { TurnTracer } from './telemetry/turn-tracer.js';
 import { tracerProviderFromEnv, tracesEndpoint } from './telemetry/setup-tracing.js';
 import { createGatewayMetrics } from './metrics/create-gateway-metrics.js';
+import { loadPriceCard } from './pricing/load-price-card.js';
+import { createUsage, type UsageState } from './usage/create-usage.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -44,6 +46,8 @@ export interface RunningGateway {
   // With `configFile`: load the file again now (SIGHUP); false if it was refused and
   // the previous config kept.
   reload?(reason?: string): boolean;
+  // The usage ledger turns are charged to (reports read it).
+  usage: UsageState;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const tracerProvider = opts.tracerProvider ?? owned?.provider;
   if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP to ${tracesEndpoint(env)}`);
   const metrics = createGatewayMetrics();
+  // Prices and their overlay are read at start (a price change needs a restart).
+  const prices = loadPriceCard({ overridesPath: loaded.config.pricing?.overrides });
+  const usage = createUsage(env, () => currentConfig().config, { logger });
   const app = createApp(
     {
       config: currentConfig,
@@ -78,6 +85,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       heartbeatMs: opts.heartbeatMs ?? server_.heartbeat_ms ?? 15_000,
       onTurn: metrics.listen(opts.onTurn),
       metrics,
+      prices,
+      usage,
       env: opts.env,
       sealer: createStateSealer(secret),
       routing: createRoutingState(),
@@ -111,12 +120,14 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       return currentConfig();
     },
     ...(store ? { reload: (reason = 'requested') => store.reload(reason) } : {}),
+    usage,
     async close() {
       store?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
       await metrics.close();
+      await usage.close();
       // Flushes the spans still batched; a collector that is gone costs those spans, not the shutdown.
       await owned?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'));
     },

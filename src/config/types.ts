@@ -37,6 +37,7 @@ export interface GatewayConfig {
   observability?: { capture_content?: boolean; semconv?: 'gen_ai' | 'openinference' | 'both' };
   server?: { heartbeat_ms?: number; body_limit?: string; upstream_timeout_ms?: number };
   reasoning_state?: { secret_ref?: string };
+  pricing?: { overrides?: string };
   retries?: { attempts?: number; base_delay_ms?: number; max_delay_ms?: number; max_retry_after_ms?: number };
 }
 

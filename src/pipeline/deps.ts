@@ -5,6 +5,8 @@ import type { TurnListener } from './turn.js';
 import type { StateSealer } from '../state/seal-state.js';
 import type { RoutingState } from '../routing/routing-state.js';
 import type { GatewayMetrics } from '../metrics/create-gateway-metrics.js';
+import type { LoadedPriceCard } from '../pricing/price-card.js';
+import type { UsageState } from '../usage/create-usage.js';
 import type { TurnTracer } from '../telemetry/turn-tracer.js';
 
 // Everything a request handler needs, passed in (tests use the same wiring).
@@ -24,4 +26,8 @@ export interface GatewayDeps {
   env?: NodeJS.ProcessEnv;
   // Prometheus metrics served at GET /metrics.
   metrics?: GatewayMetrics;
+  // The price card every finished turn is priced with.
+  prices: LoadedPriceCard;
+  // The usage ledger and budgets (Redis with REDIS_URL, else in memory).
+  usage?: UsageState;
 }

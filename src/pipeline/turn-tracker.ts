@@ -9,6 +9,9 @@ import type { RouteDecision } from '../routing/decide-route.js';
 import type { Identity } from '../identity/resolve-identity.js';
 import type { AttemptTrace, RequestTrace } from '../telemetry/request-trace.js';
 import type { RequestContext } from './begin-request.js';
+import { priceTurn } from '../pricing/price-turn.js';
+import { ledgerEntryFromTurn } from '../usage/ledger-entry-from-turn.js';
+import { recordTurnUsage } from '../usage/record-turn-usage.js';
 
 export interface OpenTurn {
   id: string;
@@ -81,6 +84,14 @@ export function finishTurn<E extends GatewayError | undefined>(
     identity: turn.identity,
     trace: turn.trace?.ids(),
   };
+  if (turn.usage) {
+    const cost = priceTurn(deps.prices, { provider: turn.route.provider, model: turn.route.model, alias: turn.route.alias }, turn.usage);
+    summary.cost = { usd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd, priceVersion: cost.priceVersion };
+    summary.warnings.push(...cost.warnings);
+    // Turns that reached a provider and got usage are charged; the ledger never throws.
+    if (deps.usage)
+      void recordTurnUsage(deps.usage, { entry: ledgerEntryFromTurn(summary, { costUsd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd }) }, deps.logger);
+  }
   // The provider's real input count against our estimate: the ratio calibrates later estimates.
   if (turn.decision && turn.usage && turn.decision.estimate.tokens > 0)
     deps.routing.calibration.recordActual(turn.route.provider, turn.decision.estimate.tokens, turn.usage.inputTokens);

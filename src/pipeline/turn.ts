@@ -28,6 +28,9 @@ export interface TurnSummary {
   identity?: Identity;
   // The request's root span when traced: evaluators attach their verdicts under it.
   trace?: { traceId: string; spanId: string };
+  // What the turn cost at the price card's rates (null: an unpriced model, never 0).
+  cost?: { usd: number | null; cacheSavingsUsd: number | null; priceVersion: string };
 }
+
 
 export type TurnListener = (turn: TurnSummary) => void;

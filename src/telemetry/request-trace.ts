@@ -136,6 +136,10 @@ export class RequestTrace {
       a['gateway.usage.cache_write_tokens'] = summary.usage.cacheWriteTokens;
       a['gateway.usage.reasoning_tokens'] = summary.usage.reasoningTokens;
     }
+    if (summary.cost) {
+      if (summary.cost.usd !== null) a['gateway.cost.usd'] = summary.cost.usd;
+      a['gateway.cost.price_version'] = summary.cost.priceVersion;
+    }
     if (summary.errorCode) a['error.type'] = summary.errorCode;
     this.root.setAttributes(a);
     if (summary.status === 'failed') {
