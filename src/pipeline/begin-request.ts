@@ -5,10 +5,13 @@ import type { LoadedConfig } from '../config/types.js';
 import { resolveIdentity, type Identity } from '../identity/resolve-identity.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import type { GatewayDeps } from './deps.js';
+import type { Reservation } from '../usage/budgets.js';
 
 export interface RequestContext {
   identity: Identity;
   trace?: RequestTrace;
+  // The budget reservation made at admission (admit-budget.ts), settled when the turn ends.
+  reservation?: Reservation;
 }
 
 export function beginRequest(req: HttpRequest, res: HttpResponse, deps: GatewayDeps, loaded: LoadedConfig): RequestContext {

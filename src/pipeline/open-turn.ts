@@ -16,6 +16,7 @@ import type { GatewayDeps } from './deps.js';
 import { passthrough } from './passthrough.js';
 import { finishTurn, startTurn, type OpenTurn } from './turn-tracker.js';
 import { beginRequest, type RequestContext } from './begin-request.js';
+import { admitBudget, releaseBudget } from './admit-budget.js';
 import type { AttemptTrace } from '../telemetry/request-trace.js';
 import type { TurnSummary } from './turn.js';
 
@@ -48,6 +49,7 @@ export async function openTurn(
   try {
     return await routeAndCall(dialect, req, res, deps, decode, loaded, rc);
   } catch (err) {
+    releaseBudget(deps, rc);
     rc.trace?.fail(err instanceof GatewayError ? err : new GatewayError(500, 'internal_error', 'The gateway failed while handling this request.'));
     throw err;
   }
@@ -66,6 +68,8 @@ async function routeAndCall(
   // An explicit passthrough alias skips decoding: OpenAI accepts more (previous_response_id…).
   const named = typeof body.model === 'string' ? loaded.routesByAlias.get(body.model) : undefined;
   if (named?.translation === 'passthrough' && body.model !== loaded.config.routing_policy?.default) {
+    // Not decoded, so not estimated: a budget already over its limit still refuses it.
+    await admitBudget(deps, rc, named, 0);
     await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named, undefined, rc), deps, loaded);
     return undefined;
   }
@@ -87,6 +91,7 @@ async function routeAndCall(
   }
   deps.logger.debug({ decision }, 'route decision');
   const first = loaded.routesByAlias.get(decision.candidates[0])!;
+  await admitBudget(deps, rc, first, decision.estimate.tokens);
   if (first.translation === 'passthrough') {
     const turn = startTurn(dialect, decoded, first, decision, rc);
     await passthrough(dialect, req, res, first, turn, deps, loaded);

@@ -9,6 +9,7 @@ import type { RouteDecision } from '../routing/decide-route.js';
 import type { Identity } from '../identity/resolve-identity.js';
 import type { AttemptTrace, RequestTrace } from '../telemetry/request-trace.js';
 import type { RequestContext } from './begin-request.js';
+import type { Reservation } from '../usage/budgets.js';
 import { priceTurn } from '../pricing/price-turn.js';
 import { ledgerEntryFromTurn } from '../usage/ledger-entry-from-turn.js';
 import { recordTurnUsage } from '../usage/record-turn-usage.js';
@@ -28,6 +29,8 @@ export interface OpenTurn {
   trace?: RequestTrace;
   // The upstream call serving the turn: its span ends with the turn.
   attempt?: AttemptTrace;
+  // The budget reservation made at admission: settled with the real cost at the end.
+  reservation?: Reservation;
   ended: boolean;
 }
 
@@ -50,6 +53,7 @@ export function startTurn(
     decision,
     identity: ctx?.identity,
     trace: ctx?.trace,
+    reservation: ctx?.reservation,
     ended: false,
   };
 }
@@ -90,7 +94,10 @@ export function finishTurn<E extends GatewayError | undefined>(
     summary.warnings.push(...cost.warnings);
     // Turns that reached a provider and got usage are charged; the ledger never throws.
     if (deps.usage)
-      void recordTurnUsage(deps.usage, { entry: ledgerEntryFromTurn(summary, { costUsd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd }) }, deps.logger);
+      void recordTurnUsage(deps.usage, { reservation: turn.reservation, entry: ledgerEntryFromTurn(summary, { costUsd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd }) }, deps.logger);
+  } else if (deps.usage && turn.reservation) {
+    // Nothing was used (refused or failed before an answer): release the reservation.
+    void deps.usage.budgets.settle(turn.reservation, 0);
   }
   // The provider's real input count against our estimate: the ratio calibrates later estimates.
   if (turn.decision && turn.usage && turn.decision.estimate.tokens > 0)
