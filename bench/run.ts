@@ -96,11 +96,16 @@ async function main() {
   const gateway = await startChild(['dist/src/cli.js', 'serve', '--config', configFile, '--port', '0'], { LOG_LEVEL: 'info' }, /listening on (http:\/\/[\d.:]+)/);
   const gw = gateway.match[1];
   // The same gateway with tracing on, exporting OTLP/HTTP to a loopback receiver that
-  // answers 200 to every batch (what a collector does), in this process.
+  // answers 200 to every batch (what a collector does), in this process. The gateway's
+  // default encoding, http/protobuf, gets an empty protobuf response; http/json gets `{}`.
   let exported = 0;
   const receiver = createServer((req, res) => {
     req.on('data', (c: Buffer) => (exported += c.length));
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    req.on('end', () =>
+      String(req.headers['content-type']).startsWith('application/json')
+        ? res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+        : res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(),
+    );
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const otlp = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;

@@ -70,9 +70,9 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       `${secretRef} is not set: reasoning state is sealed with a per-process secret, so another replica or a restart cannot open it (those items are then sent without their signatures). Set ${secretRef} to a shared random value.`,
     );
   }
-  const owned = opts.tracerProvider ? undefined : tracerProviderFromEnv(env);
+  const owned = opts.tracerProvider ? undefined : tracerProviderFromEnv(env, (m) => logger.warn(m));
   const tracerProvider = opts.tracerProvider ?? owned?.provider;
-  if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP to ${tracesEndpoint(env)}`);
+  if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP (${owned.protocol}) to ${tracesEndpoint(env)}`);
   const metrics = createGatewayMetrics();
   // Prices and their overlay are read at start (a price change needs a restart).
   const prices = loadPriceCard({ overridesPath: loaded.config.pricing?.overrides });

@@ -3,7 +3,8 @@
 // no provider at all, and the pipeline skips every span and attribute (zero cost).
 // https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/
 import type { TracerProvider } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -17,16 +18,27 @@ import {
 
 export interface OwnedTracerProvider {
   provider: TracerProvider;
+  // The OTLP/HTTP encoding in use (see tracesProtocol).
+  protocol: OtlpProtocol;
   // Flushes what is buffered and stops exporting (on gateway close).
   shutdown(): Promise<void>;
 }
 
-export function tracerProviderFromEnv(env: NodeJS.ProcessEnv): OwnedTracerProvider | undefined {
+// `warn` receives start-up problems with the configuration (an unsupported protocol);
+// by default they go to stderr, as the CLI's config warnings do.
+export function tracerProviderFromEnv(
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void = (m) => console.warn(`warning: ${m}`),
+): OwnedTracerProvider | undefined {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   if (env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === 'none') return undefined;
   const url = tracesEndpoint(env);
   if (!url) return undefined;
-  const exporter = new OTLPTraceExporter({ url, headers: parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS) });
+  const { protocol, warning } = tracesProtocol(env);
+  if (warning) warn(warning);
+  const options = { url, headers: parseHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS) };
+  // Protobuf is the spec's default, and about a third cheaper to encode and half the bytes of JSON.
+  const exporter = protocol === 'http/json' ? new OTLPJsonTraceExporter(options) : new OTLPProtoTraceExporter(options);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ ...parseHeaders(env.OTEL_RESOURCE_ATTRIBUTES), 'service.name': env.OTEL_SERVICE_NAME || 'codex-gateway' }),
     sampler: samplerFromEnv(env),
@@ -34,7 +46,28 @@ export function tracerProviderFromEnv(env: NodeJS.ProcessEnv): OwnedTracerProvid
     spanLimits: { attributeValueLengthLimit: positive(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT ?? env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT) },
     spanProcessors: [new BatchSpanProcessor(exporter, batchConfig(env))],
   });
-  return { provider, shutdown: () => provider.shutdown() };
+  return { provider, protocol, shutdown: () => provider.shutdown() };
+}
+
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+// OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL; http/protobuf by
+// default (the spec's default). We ship no gRPC exporter: `grpc`, or an unknown value,
+// falls back to http/protobuf with a warning (the endpoint must then be an OTLP/HTTP one).
+export function tracesProtocol(env: NodeJS.ProcessEnv): { protocol: OtlpProtocol; warning?: string } {
+  const specific = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim();
+  const name = specific ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const value = (specific || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || '').toLowerCase();
+  if (value === '' || value === 'http/protobuf') return { protocol: 'http/protobuf' };
+  if (value === 'http/json') return { protocol: 'http/json' };
+  const why =
+    value === 'grpc'
+      ? 'this gateway ships no OTLP/gRPC exporter'
+      : 'the supported values are http/protobuf and http/json';
+  return {
+    protocol: 'http/protobuf',
+    warning: `tracing: ${name}=${value} is not supported (${why}); exporting with http/protobuf instead, so point the endpoint at the collector's OTLP/HTTP port (usually 4318, not gRPC's 4317)`,
+  };
 }
 
 function positive(text: string | undefined): number | undefined {

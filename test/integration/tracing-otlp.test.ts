@@ -1,7 +1,8 @@
 // The gateway configured only by OTEL_* variables exports its spans over OTLP/HTTP to a
 // loopback receiver (test/support/otlp-receiver.ts), which decodes them: identity from
 // headers and from Codex's turn metadata, usage, content only when asked, and no key in
-// any attribute. The Codex request replays test/fixtures/codex/turn1-request.json.
+// any attribute. The default encoding is http/protobuf (the spec's default); one test sets
+// OTEL_EXPORTER_OTLP_PROTOCOL=http/json. The Codex request replays test/fixtures/codex/turn1-request.json.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicEvents, startFakeAnthropicUpstream, type FakeAnthropicUpstream } from '../support/fake-anthropic-upstream.js';
@@ -80,6 +81,8 @@ describe('OTLP/HTTP export, configured by OTEL_* variables', () => {
 
   it('exports the tree with the service name, the developer, repo, conversation id and usage', () => {
     expect(receiver.exports[0]['x-otlp-tenant']).toBe('acme');
+    // No protocol variable: http/protobuf, the spec's default.
+    for (const e of receiver.exports) expect(e['content-type']).toBe('application/x-protobuf');
     const [plain, fromCodex] = rootsOf(spans);
     expect(plain.resource['service.name']).toBe('gateway-under-test');
     expect(plain.attributes).toMatchObject({
@@ -147,5 +150,18 @@ describe('OTLP/HTTP export, configured by OTEL_* variables', () => {
       for (const secret of SECRETS) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/Bearer /);
     }
+  });
+
+  it('exports the OTLP/JSON encoding with OTEL_EXPORTER_OTLP_PROTOCOL=http/json', async () => {
+    const before = receiver.exports.length;
+    const spansBefore = receiver.spans.length;
+    const gw = await startTestGateway(config(), { env: { ...env(), OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } });
+    await post(gw.url, { model: 'claude', stream: true, input: 'Hi' }, { authorization: `Bearer ${GATEWAY_KEY}`, 'x-developer-email': 'dev4@example.com', 'x-repo': 'github.com/acme/json' });
+    await gw.close();
+    const got = (await receiver.waitFor((s) => rootsOf(s.slice(spansBefore)).length >= 1)).slice(spansBefore);
+    expect(receiver.exports.slice(before).map((e) => e['content-type'])).toEqual(receiver.exports.slice(before).map(() => 'application/json'));
+    const [root] = rootsOf(got);
+    expect(root.attributes).toMatchObject({ 'user.id': 'dev4@example.com', 'gateway.repo': 'github.com/acme/json' });
+    expect(childOf(got, root, `chat ${MODEL}`).attributes['gen_ai.usage.output_tokens']).toBe(7);
   });
 });
