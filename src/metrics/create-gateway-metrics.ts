@@ -58,6 +58,13 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions = {}): GatewayM
     description: 'Tokens reported by providers, by type (input includes cached and cache_write; output includes reasoning), route, provider, developer and repo.',
     unit: '{token}',
   });
+  const cost = meter.createCounter(METRICS.cost.instrument, {
+    description: 'Cost of turns at the price card\'s rates, in USD, by route, provider, developer and repo (unpriced turns are counted apart).',
+    unit: 'USD',
+  });
+  const unpriced = meter.createCounter(METRICS.unpriced.instrument, {
+    description: 'Turns whose model has no price (their cost is unknown, not zero).',
+  });
   let closed = false;
 
   function recordTurn(turn: TurnSummary): void {
@@ -85,6 +92,10 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions = {}): GatewayM
         reasoning: u.reasoningTokens,
       };
       for (const [type, n] of Object.entries(counts)) if (typeof n === 'number' && Number.isFinite(n) && n >= 0) tokens.add(n, { type, ...base });
+    }
+    if (turn.cost) {
+      if (turn.cost.usd === null) unpriced.add(1, { route, provider: prov });
+      else if (Number.isFinite(turn.cost.usd) && turn.cost.usd >= 0) cost.add(turn.cost.usd, { route, provider: prov, developer, repo });
     }
   }
 

@@ -28,6 +28,16 @@ export const METRICS = {
     prometheus: 'gateway_tokens_total',
     labels: ['type', 'route', 'provider', 'developer', 'repo'],
   },
+  cost: {
+    instrument: 'gateway_cost_usd',
+    prometheus: 'gateway_cost_usd_total',
+    labels: ['route', 'provider', 'developer', 'repo'],
+  },
+  unpriced: {
+    instrument: 'gateway_unpriced_turns',
+    prometheus: 'gateway_unpriced_turns_total',
+    labels: ['route', 'provider'],
+  },
 } as const;
 
 // `type` values of gateway_tokens_total. `input` includes `cached` and `cache_write`;
@@ -43,6 +53,8 @@ export const PROMETHEUS_SAMPLE_NAMES: readonly string[] = [
   METRICS.requests.prometheus,
   METRICS.errors.prometheus,
   METRICS.tokens.prometheus,
+  METRICS.cost.prometheus,
+  METRICS.unpriced.prometheus,
   ...[METRICS.requestDuration.prometheus, METRICS.timeToFirstToken.prometheus].flatMap((n) => [`${n}_bucket`, `${n}_sum`, `${n}_count`]),
 ];
 

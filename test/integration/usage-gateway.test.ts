@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startGateway, type RunningGateway } from '../../src/server.js';
 import { startFakeChatUpstream, chatTextChunks, type FakeChatUpstream } from '../support/fake-chat-upstream.js';
 import type { TurnSummary } from '../../src/pipeline/turn.js';
+import { parsePrometheusText, samples } from '../unit/metrics/prometheus-text.js';
 
 const prefix = `test-usage-${randomUUID()}`;
 let upstream: FakeChatUpstream;
@@ -87,5 +88,12 @@ describe('cost and the usage ledger', () => {
     expect(byDeveloper.find((r) => r.key === 'dev1@example.com')?.turns).toBe(N + 2);
     const unpriced = (await gateways[0].usage.ledger.report({ by: 'route', since })).find((r) => r.key === 'homegrown')!;
     expect(unpriced).toMatchObject({ turns: 1, unpricedTurns: 1 });
+  });
+
+  it('GET /metrics carries the cost, and unpriced turns apart', async () => {
+    const families = parsePrometheusText(await (await fetch(`${gateways[0].url}/metrics`)).text());
+    const mini = samples(families, 'gateway_cost_usd_total', { route: 'mini' });
+    expect(mini.reduce((n, s) => n + s.value, 0)).toBeGreaterThan(0);
+    expect(samples(families, 'gateway_cost_usd_total', { route: 'homegrown' })).toHaveLength(0);
   });
 });

@@ -117,9 +117,11 @@ describe('createGatewayMetrics recordTurn', () => {
 
   it('exports only the documented sample names (and target_info), with the documented labels', async () => {
     metrics = createGatewayMetrics();
-    metrics.recordTurn(makeTurn({}, { developer: 'd', repo: 'r' }));
-    metrics.recordTurn(makeTurn({ status: 'failed', errorCode: 'upstream_error' }));
+    metrics.recordTurn(makeTurn({ cost: { usd: 0.0125, cacheSavingsUsd: 0, priceVersion: 'test' } }, { developer: 'd', repo: 'r' }));
+    metrics.recordTurn(makeTurn({ status: 'failed', errorCode: 'upstream_error', cost: { usd: null, cacheSavingsUsd: null, priceVersion: 'test' } }));
     const { body } = await scrape(metrics);
+    // A priced turn adds its cost; an unpriced one is counted apart, never as 0 USD.
+    expect(sampleValue(parsePrometheusText(body), 'gateway_cost_usd_total', { developer: 'd', repo: 'r' })).toBeCloseTo(0.0125, 10);
     const names = new Set(body.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/[{ ]/)[0]));
     expect([...names].sort()).toEqual(['target_info', ...PROMETHEUS_SAMPLE_NAMES].sort());
     const f = parsePrometheusText(body);
