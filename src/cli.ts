@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `gateway`: serve and check-config today; worker, optimize and report arrive with
-// their issues (evaluation, optimizer, cost) and are not listed until they work.
+// `gateway`: serve, check-config and report; worker and optimize arrive with
+// their issues (evaluation, optimizer) and are not listed until they work.
 import { Command } from 'commander';
 import { PricingConfigError } from './pricing/parse-price-overrides.js';
 import { ConfigError, defaultConfigPath, loadConfigFile } from './config/load-config.js';
 import { startGateway } from './server.js';
 import { createLogger } from './logger.js';
+import { OpenBindError } from './auth/gateway-keys.js';
 
 const program = new Command();
 program.name('gateway').description('An observability-first AI gateway for coding agents.');
@@ -47,6 +48,10 @@ program
         logger.fatal(`invalid config: ${err.message}`);
         process.exit(2);
       }
+      if (err instanceof OpenBindError) {
+        logger.fatal(err.message);
+        process.exit(2);
+      }
       throw err;
     }
   });
@@ -67,6 +72,21 @@ program
       }
       throw err;
     }
+  });
+
+program
+  .command('report')
+  .description(
+    'Cost report from the usage ledger (Redis when REDIS_URL is set; without it the in-memory ledger is per process, so the report is empty). --since/--until: 7d, 24h, 2w or a UTC date YYYY-MM-DD, rounded down to the UTC day.',
+  )
+  .option('--by <dimension>', 'developer|team|repo|route|model|day|key', 'developer')
+  .option('--since <when>', 'start: 7d, 24h, 2w or YYYY-MM-DD', '7d')
+  .option('--until <when>', 'end (inclusive; default: now)')
+  .option('--format <format>', 'table|csv|json|html', 'table')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(async (opts: { by?: string; since?: string; until?: string; format?: string; out?: string }) => {
+    const { runReportCommand } = await import('./reports/report-command.js');
+    process.exitCode = await runReportCommand(opts, process.env);
   });
 
 await program.parseAsync(process.argv);

@@ -18,6 +18,7 @@ import { tracerProviderFromEnv, tracesEndpoint } from './telemetry/setup-tracing
 import { createGatewayMetrics } from './metrics/create-gateway-metrics.js';
 import { loadPriceCard } from './pricing/load-price-card.js';
 import { createUsage, type UsageState } from './usage/create-usage.js';
+import { isLoopbackHost, OpenBindError } from './auth/gateway-keys.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -59,6 +60,10 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   // Each request reads this once and keeps that object to its end; a reload swaps it.
   const currentConfig = store ? () => store.current : () => fixed!;
   const loaded = currentConfig();
+  // No gateway keys: the gateway is open, so it binds to loopback only (refused otherwise).
+  const bindHost = opts.host ?? '127.0.0.1';
+  const open = !(loaded.config.auth?.keys?.length);
+  if (open && !isLoopbackHost(bindHost)) throw new OpenBindError(bindHost);
   const server_ = loaded.config.server ?? {};
   const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms });
   const env = opts.env ?? process.env;
@@ -111,6 +116,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   }
   // Watch only once serving, so a failed start leaves no watcher behind.
   if (store && opts.watch !== false) store.watch();
+  if (open) logger.warn(`auth: no gateway keys configured (auth.keys): the gateway is open, listening on loopback (${bindHost}) only`);
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {

@@ -4,11 +4,20 @@ import { GatewayError } from './errors.js';
 import type { GatewayDeps } from '../pipeline/deps.js';
 import { handleResponses } from '../pipeline/handle-responses.js';
 import { handleChat } from '../pipeline/handle-chat.js';
+import { createAuth } from '../auth/auth-middleware.js';
+import { renderCostReport } from '../reports/render-cost-report.js';
+import { ReportQueryError } from '../reports/parse-report-query.js';
 
 export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Gateway keys and the admin key (src/auth): checked before the body is parsed.
+  // /healthz and /readyz stay open.
+  const auth = createAuth(deps);
+  auth.current(); // logs a key_ref / admin_key_ref naming an unset variable at start
+  app.use(['/v1', '/responses', '/chat/completions', '/models'], auth.requireKey);
+  app.use(['/admin', '/gateway', '/metrics'], auth.requireAdmin);
   app.use(express.json({ limit: opts.bodyLimit ?? '64mb', type: ['application/json', 'application/*+json'] }));
 
   app.get('/healthz', (_req, res) => {
@@ -25,6 +34,18 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}):
   });
   // How far the pre-dispatch token estimate is from each provider's real count
   // (actual / estimated, a running mean over recent turns), for calibration and reports.
+  // Cost per developer, team, repo, route, model or day from the usage ledger
+  // (`gateway report` serves the same from the command line).
+  app.get('/admin/reports/cost', async (req, res) => {
+    if (!deps.usage) throw new GatewayError(503, 'ledger_unavailable', 'No usage ledger is configured.', { type: 'server_error' });
+    try {
+      const { contentType, body } = await renderCostReport(deps.usage.ledger, req.query as Record<string, unknown>);
+      res.type(contentType).send(body);
+    } catch (err) {
+      if (err instanceof ReportQueryError) throw new GatewayError(400, 'invalid_report_query', err.message, { param: null });
+      throw err;
+    }
+  });
   app.get('/gateway/token-estimates', (_req, res) => {
     res.json({ ratios: deps.routing.calibration.ratios() });
   });

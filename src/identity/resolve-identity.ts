@@ -1,9 +1,10 @@
 // Who and where a request comes from: developer, team, repo, and Codex's session and
 // turn. Read once per request; tracing, the turn record and metrics all use it.
 //
-// Precedence: the gateway key's owner (auth.keys: not implemented yet — `keyOwner` is
-// the seam) before the configured `attributes:` templates; for the repo, the templates
-// before the workspace git remotes Codex sends in `x-codex-turn-metadata`.
+// Precedence: the gateway key's owner (auth.keys, checked in src/auth: `keyOwner`)
+// before the configured `attributes:` templates (a key without a developer or team
+// leaves that one to the templates); for the repo, the templates before the workspace
+// git remotes Codex sends in `x-codex-turn-metadata`.
 import type { GatewayConfig } from '../config/types.js';
 import { requestKind } from '../routing/policy/build-policy-context.js';
 import { normalizeRepoUrl } from './normalize-repo-url.js';
@@ -15,6 +16,8 @@ export interface Identity {
   sessionId?: string;
   turnId?: string;
   requestKind?: string;
+  // The id (not the key) of the gateway key the request presented (auth.keys).
+  key?: string;
 }
 
 export type Headers = Record<string, string | string[] | undefined>;
@@ -29,7 +32,7 @@ export interface ResolvedRequest {
   attributes: Record<string, string>;
 }
 
-export function resolveIdentity(headers: Headers, config: GatewayConfig, keyOwner?: { developer?: string; team?: string }): ResolvedRequest {
+export function resolveIdentity(headers: Headers, config: GatewayConfig, keyOwner?: { id?: string; developer?: string; team?: string }): ResolvedRequest {
   const attributes = resolveAttributes(config.attributes, headers);
   const metadata = turnMetadata(headers);
   const fromAttrs = (re: RegExp) => Object.entries(attributes).find(([name]) => re.test(name))?.[1];
@@ -40,6 +43,7 @@ export function resolveIdentity(headers: Headers, config: GatewayConfig, keyOwne
     sessionId: single(headers['session-id']) || stringOr(metadata?.session_id),
     turnId: stringOr(metadata?.turn_id),
     requestKind: requestKind(headers),
+    key: keyOwner?.id,
   };
   for (const k of Object.keys(identity) as (keyof Identity)[]) if (!identity[k]) delete identity[k];
   return { identity, attributes };

@@ -22,7 +22,7 @@ export async function admitBudget(deps: GatewayDeps, rc: RequestContext, route: 
     reasoningTokens: 0,
   }).costUsd;
   const { developer, team, repo } = rc.identity;
-  const admitted = await deps.usage.budgets.admit({ identity: { developer, team, repo }, estimatedCostUsd: estimate });
+  const admitted = await deps.usage.budgets.admit({ identity: { developer, team, repo, key: rc.identity.key }, estimatedCostUsd: estimate });
   rc.reservation = admitted.reservation;
 }
 

@@ -5,6 +5,7 @@ import type { LoadedConfig } from '../config/types.js';
 import { resolveIdentity, type Identity } from '../identity/resolve-identity.js';
 import type { RequestTrace } from '../telemetry/request-trace.js';
 import type { GatewayDeps } from './deps.js';
+import { keyOwnerOf } from '../auth/auth-middleware.js';
 import type { Reservation } from '../usage/budgets.js';
 
 export interface RequestContext {
@@ -15,8 +16,8 @@ export interface RequestContext {
 }
 
 export function beginRequest(req: HttpRequest, res: HttpResponse, deps: GatewayDeps, loaded: LoadedConfig): RequestContext {
-  // auth.keys is not enforced yet: when it is, the key's owner is passed here and wins.
-  const { identity, attributes } = resolveIdentity(req.headers, loaded.config);
+  // The gateway key's owner (checked by src/auth before the handler) wins over templates.
+  const { identity, attributes } = resolveIdentity(req.headers, loaded.config, keyOwnerOf(req));
   if (!deps.tracing) return { identity };
   const obs = loaded.config.observability ?? {};
   const trace = deps.tracing.startRequest({

@@ -129,4 +129,13 @@ describe('budgets at admission', () => {
       await rm(workdir, { recursive: true, force: true });
     }
   });
+
+  it('GET /admin/reports/cost reports the ledger by developer (JSON and CSV)', async () => {
+    const json = await (await fetch(`${gw.url}/admin/reports/cost?by=developer&since=1d`)).json();
+    const row = json.rows.find((r: any) => r.key === 'dev-budget@example.com');
+    expect(row).toMatchObject({ turns: 11, costUsd: expect.closeTo(0.495, 9) });
+    const csv = await (await fetch(`${gw.url}/admin/reports/cost?by=developer&since=1d&format=csv`)).text();
+    expect(csv.split('\n')[0]).toContain('turns');
+    expect((await fetch(`${gw.url}/admin/reports/cost?since=7days`)).status).toBe(400);
+  });
 });
