@@ -79,7 +79,7 @@ async function routeAndCall(
   const sessionKey = sessionKeyOf(req.headers, decoded);
   let decision: RouteDecision;
   try {
-    const decide = () => decideRoute({ request: decoded, headers: req.headers, loaded, routing: deps.routing, sessionKey, identity: rc.identity });
+    const decide = () => decideRoute({ request: decoded, headers: req.headers, loaded, routing: deps.routing, sessionKey, identity: rc.identity, prices: deps.prices });
     decision = rc.trace ? rc.trace.route(decide) : decide();
   } catch (err) {
     // Over every window: a streaming Codex client must see response.failed with this

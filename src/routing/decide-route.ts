@@ -16,6 +16,8 @@ import { buildPolicyContext } from './policy/build-policy-context.js';
 import { evaluateRules } from './policy/evaluate-rules.js';
 import type { RoutingState } from './routing-state.js';
 import { knownInputWindow } from './model-context-windows.js';
+import { contextWindowOf } from '../pricing/price-turn.js';
+import type { LoadedPriceCard } from '../pricing/price-card.js';
 
 export interface RouteDecision {
   requested: string;
@@ -43,9 +45,11 @@ export interface DecideInput {
   sessionKey?: string;
   // Who sent it (src/identity): the rules' `developer`, `team` and `repo`.
   identity?: { developer?: string; team?: string; repo?: string };
+  // The price card: its context windows are the last fallback for a route's window.
+  prices?: LoadedPriceCard;
 }
 
-export function decideRoute({ request, headers, loaded, routing, sessionKey, identity }: DecideInput): RouteDecision {
+export function decideRoute({ request, headers, loaded, routing, sessionKey, identity, prices }: DecideInput): RouteDecision {
   const { routesByAlias, config } = loaded;
   const requested = request.model;
   const policyDefault = config.routing_policy?.default;
@@ -89,7 +93,7 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey, ide
   for (const candidate of order) {
     const route = routesByAlias.get(candidate);
     if (!route || decision.candidates.includes(candidate)) continue;
-    const limit = inputWindow(route);
+    const limit = inputWindow(route, prices);
     const tokens = routing.calibration.adjust(route.provider, est.tokens);
     if (limit !== undefined && tokens > limit) decision.overWindow.push({ alias: candidate, limit, tokens: Math.round(tokens) });
     else decision.candidates.push(candidate);
@@ -99,8 +103,10 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey, ide
   return decision;
 }
 
-export function inputWindow(route: RouteConfig): number | undefined {
-  return route.max_input_tokens ?? knownInputWindow(route.model);
+// The route's own `max_input_tokens`, else the documented input limit of a well-known
+// model, else the price card's context window (input and output together, so the loosest).
+export function inputWindow(route: RouteConfig, prices?: LoadedPriceCard): number | undefined {
+  return route.max_input_tokens ?? knownInputWindow(route.model) ?? (prices ? contextWindowOf(prices, route.provider, route.model) : undefined);
 }
 
 export function sessionKeyOf(headers: Record<string, string | string[] | undefined>, request: Request): string | undefined {

@@ -8,6 +8,8 @@ import { decideRoute } from '../../../src/routing/decide-route.js';
 import { createRoutingState } from '../../../src/routing/routing-state.js';
 import { GatewayError } from '../../../src/http/errors.js';
 import { readCodexRequest } from '../../support/fixtures.js';
+import { inputWindow } from '../../../src/routing/decide-route.js';
+import { loadPriceCard } from '../../../src/pricing/load-price-card.js';
 
 // The seed's routes and both seed rules, plus a shadow rule.
 const SEED_FULL = `routes:
@@ -148,5 +150,15 @@ describe('route decision on the seed config', () => {
     expect(warm.estimate.newItems).toBe(1);
     expect(warm.estimate.cachedItems).toBe(cold.estimate.newItems);
     expect(warm.estimate.tokens).toBeGreaterThan(cold.estimate.tokens);
+  });
+
+  it('a route’s window: its own max_input_tokens, else a known input limit, else the price card’s context window', () => {
+    const prices = loadPriceCard();
+    const route = { alias: 'ds', provider: 'openai_compatible' as const, model: 'deepseek-chat', base_url: 'http://127.0.0.1:9/v1' };
+    // Not in the input-limit table; the price card knows deepseek-chat's window.
+    expect(inputWindow(route)).toBeUndefined();
+    expect(inputWindow(route, prices)).toBe(64_000);
+    expect(inputWindow({ ...route, max_input_tokens: 5000 }, prices)).toBe(5000);
+    expect(inputWindow({ ...route, model: 'claude-opus-4-7-20260420', provider: 'anthropic' }, prices)).toBe(200_000);
   });
 });
