@@ -94,7 +94,11 @@ export function finishTurn<E extends GatewayError | undefined>(
     summary.warnings.push(...cost.warnings);
     // Turns that reached a provider and got usage are charged; the ledger never throws.
     if (deps.usage)
-      void recordTurnUsage(deps.usage, { reservation: turn.reservation, entry: ledgerEntryFromTurn(summary, { costUsd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd }) }, deps.logger);
+      void recordTurnUsage(deps.usage, { reservation: turn.reservation, entry: ledgerEntryFromTurn(summary, { costUsd: cost.costUsd, cacheSavingsUsd: cost.cacheSavingsUsd }) }, deps.logger).then(
+        (alerts) => {
+          for (const alert of alerts) turn.trace?.budgetAlert(alert);
+        },
+      );
   } else if (deps.usage && turn.reservation) {
     // Nothing was used (refused or failed before an answer): release the reservation.
     void deps.usage.budgets.settle(turn.reservation, 0);

@@ -166,6 +166,23 @@ export class RequestTrace {
     this.root.end();
   }
 
+  // A budget alert raised when the turn was charged, which happens after the root has
+  // ended: recorded as a short child span of the root carrying the alert as an event, so
+  // Jaeger shows it under the turn that crossed the threshold.
+  budgetAlert(alert: { scope: string; value: string; period: string; pct: number; softPct: number; limitUsd: number; spentUsd: number }): void {
+    const span = this.tracer.startSpan('gateway.budget.alert', { attributes: this.common }, this.ctx);
+    span.addEvent('gateway.budget.alert', {
+      'gateway.budget.scope': alert.scope,
+      'gateway.budget.value': alert.value,
+      'gateway.budget.period': alert.period,
+      'gateway.budget.pct': alert.pct,
+      'gateway.budget.soft_pct': alert.softPct,
+      'gateway.budget.limit_usd': alert.limitUsd,
+      'gateway.budget.spent_usd': alert.spentUsd,
+    });
+    span.end();
+  }
+
   ids(): { traceId: string; spanId: string } {
     const c = this.root.spanContext();
     return { traceId: c.traceId, spanId: c.spanId };

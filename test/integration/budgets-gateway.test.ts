@@ -12,6 +12,7 @@ import { startGateway, type RunningGateway } from '../../src/server.js';
 import { startFakeChatUpstream, chatTextChunks, type FakeChatUpstream } from '../support/fake-chat-upstream.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { runCodexExec } from '../support/run-codex.js';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 let upstream: FakeChatUpstream;
 let webhook: WebhookReceiver;
@@ -137,5 +138,47 @@ describe('budgets at admission', () => {
     const csv = await (await fetch(`${gw.url}/admin/reports/cost?by=developer&since=1d&format=csv`)).text();
     expect(csv.split('\n')[0]).toContain('turns');
     expect((await fetch(`${gw.url}/admin/reports/cost?since=7days`)).status).toBe(400);
+  });
+
+  it('an alert is also a span event under the turn that crossed the threshold', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const hook = await startWebhookReceiver();
+    const traced = await startGateway({
+      configText: `routes:
+  - alias: mini
+    provider: openai_compatible
+    model: gpt-5-mini
+    base_url: "${upstream.url}"
+attributes:
+  fi.attributes.user.id: "\${headers.x-developer-email}"
+budgets:
+  - { scope: developer, match: "*", period: daily, limit_usd: 0.05 }
+alerts:
+  webhook_url: "${hook.url}"
+`,
+      port: 0,
+      logger: pino({ level: 'silent' }),
+      env: {},
+      tracerProvider: provider,
+    });
+    try {
+      // One turn: $0.045 of a $0.05 budget = 90%.
+      const res = await fetch(`${traced.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-developer-email': 'traced@example.com' }, body: JSON.stringify({ model: 'mini', input: 'hi' }) });
+      expect(res.status).toBe(200);
+      await res.json();
+      await hook.waitFor(1);
+      await expect.poll(() => exporter.getFinishedSpans().some((s) => s.name === 'gateway.budget.alert')).toBe(true);
+      const spans = exporter.getFinishedSpans();
+      const alert = spans.find((s) => s.name === 'gateway.budget.alert')!;
+      const root = spans.find((s) => s.name === 'POST /v1/responses')!;
+      expect(alert.spanContext().traceId).toBe(root.spanContext().traceId);
+      expect(alert.parentSpanContext?.spanId ?? (alert as any).parentSpanId).toBe(root.spanContext().spanId);
+      expect(alert.events[0]).toMatchObject({ name: 'gateway.budget.alert', attributes: { 'gateway.budget.scope': 'developer', 'gateway.budget.value': 'traced@example.com', 'gateway.budget.soft_pct': 80 } });
+    } finally {
+      await traced.close();
+      await hook.close();
+      await provider.shutdown();
+    }
   });
 });
