@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `gateway`: serve, check-config and report; worker and optimize arrive with
-// their issues (evaluation, optimizer) and are not listed until they work.
+// `gateway`: serve, worker, export-turns, check-config and report; optimize arrives
+// with its issue and is not listed until it works.
 import { Command } from 'commander';
 import { PricingConfigError } from './pricing/parse-price-overrides.js';
 import { ConfigError, defaultConfigPath, loadConfigFile } from './config/load-config.js';
@@ -87,6 +87,38 @@ program
   .action(async (opts: { by?: string; since?: string; until?: string; format?: string; out?: string }) => {
     const { runReportCommand } = await import('./reports/report-command.js');
     process.exitCode = await runReportCommand(opts, process.env);
+  });
+
+program
+  .command('worker')
+  .description(
+    'Score turn records from the BullMQ queue (needs REDIS_URL): tool-call validity, task completion, the LLM judge when configured and your evaluators; verdicts to Redis and, with OTEL_EXPORTER_OTLP_ENDPOINT, as spans under each turn. SIGTERM lets active jobs finish, then exits 0.',
+  )
+  .option('-c, --config <file>', 'config file (default: $GATEWAY_CONFIG, else config/routes.yaml, else config/routes.example.yaml)')
+  .option('--concurrency <n>', 'jobs scored at once (default: $GATEWAY_WORKER_CONCURRENCY, else evaluation.concurrency, else 4)')
+  .action(async (opts: { config?: string; concurrency?: string }) => {
+    const logger = createLogger();
+    const { runWorkerCommand } = await import('../evaluators/worker-command.js');
+    try {
+      await runWorkerCommand({ config: opts.config ?? defaultConfigPath(), concurrency: opts.concurrency }, process.env, logger);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        logger.fatal(`invalid config: ${err.message}`);
+        process.exit(2);
+      }
+      throw err;
+    }
+  });
+
+program
+  .command('export-turns')
+  .description('Scored turn records as JSON Lines (record + `scores`), oldest first, from Redis (REDIS_URL). --since/--until: 7d, 24h, 2w or a UTC date YYYY-MM-DD.')
+  .option('--since <when>', 'start: 7d, 24h, 2w or YYYY-MM-DD', '7d')
+  .option('--until <when>', 'end (a date is inclusive; default: now)')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(async (opts: { since?: string; until?: string; out?: string }) => {
+    const { runExportTurnsCommand } = await import('../evaluators/export-turns-command.js');
+    process.exitCode = await runExportTurnsCommand(opts, process.env);
   });
 
 await program.parseAsync(process.argv);

@@ -19,6 +19,9 @@ import { createGatewayMetrics } from './metrics/create-gateway-metrics.js';
 import { loadPriceCard } from './pricing/load-price-card.js';
 import { createUsage, type UsageState } from './usage/create-usage.js';
 import { isLoopbackHost, OpenBindError } from './auth/gateway-keys.js';
+import { createTurnRecords } from './queue/create-turn-records.js';
+import type { TurnRecordSink } from './queue/turn-record-sink.js';
+import type { ScoreStore } from '../evaluators/store/score-store.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -37,6 +40,8 @@ export interface StartOptions {
   // Tracing: this provider (tests: an in-memory exporter), else one built from the OTEL_*
   // variables of `env`; none when no OTLP endpoint is set.
   tracerProvider?: TracerProvider;
+  // Where turn records go instead of the BullMQ / in-process queue (tests).
+  records?: TurnRecordSink;
 }
 
 export interface RunningGateway {
@@ -49,6 +54,9 @@ export interface RunningGateway {
   reload?(reason?: string): boolean;
   // The usage ledger turns are charged to (reports read it).
   usage: UsageState;
+  // The turn queue (BullMQ producer or in-process) and, in process, the score store.
+  records: TurnRecordSink;
+  scores?: ScoreStore;
   close(): Promise<void>;
 }
 
@@ -82,6 +90,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   // Prices and their overlay are read at start (a price change needs a restart).
   const prices = loadPriceCard({ overridesPath: loaded.config.pricing?.overrides });
   const usage = createUsage(env, () => currentConfig().config, { logger });
+  const turnRecords = opts.records ? { sink: opts.records, scores: undefined } : await createTurnRecords(loaded, env, logger, tracerProvider);
+  metrics.observeTurnQueue(() => turnRecords.sink.stats());
   const app = createApp(
     {
       config: currentConfig,
@@ -96,6 +106,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       sealer: createStateSealer(secret),
       routing: createRoutingState(),
       tracing: tracerProvider ? new TurnTracer(tracerProvider) : undefined,
+      records: turnRecords.sink,
     },
     { bodyLimit: server_.body_limit },
   );
@@ -111,6 +122,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     });
   } catch (err) {
     await http.close();
+    await turnRecords.sink.close();
     await owned?.shutdown().catch(() => undefined);
     throw err;
   }
@@ -127,6 +139,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     },
     ...(store ? { reload: (reason = 'requested') => store.reload(reason) } : {}),
     usage,
+    records: turnRecords.sink,
+    ...(turnRecords.scores ? { scores: turnRecords.scores } : {}),
     async close() {
       store?.close();
       server.closeAllConnections();
@@ -134,6 +148,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await http.close();
       await metrics.close();
       await usage.close();
+      await turnRecords.sink.close();
       // Flushes the spans still batched; a collector that is gone costs those spans, not the shutdown.
       await owned?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'));
     },

@@ -102,6 +102,9 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
         throw new ConfigError(file, lineOf(doc, lineCounter, `/routes/${i}/fallbacks/${j}`), `routes[${i}].fallbacks[${j}]: no route has the alias "${alias}"`);
     });
   });
+  const judge = config.evaluation?.judge;
+  if (judge && !routesByAlias.has(judge.route))
+    throw new ConfigError(file, lineOf(doc, lineCounter, '/evaluation/judge/route'), `evaluation.judge.route: no route has the alias "${judge.route}"`);
   // Rules compile once here, so a bad expression fails the load (with the rule's index,
   // its line and the position in the expression), never a request.
   const rules: CompiledRule[] = (config.routing_policy?.rules ?? []).map((rule, i) => {

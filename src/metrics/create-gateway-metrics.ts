@@ -24,6 +24,8 @@ export interface GatewayMetrics {
   listen(next?: TurnListener): TurnListener;
   // GET /metrics: Prometheus text exposition format 0.0.4. Works as an Express handler.
   handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  // Where the turn-record queue's buffer and drop counts are read at each scrape.
+  observeTurnQueue(stats: () => { buffered: number; dropped: number }): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,13 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions = {}): GatewayM
   const unpriced = meter.createCounter(METRICS.unpriced.instrument, {
     description: 'Turns whose model has no price (their cost is unknown, not zero).',
   });
+  let queueStats: () => { buffered: number; dropped: number } = () => ({ buffered: 0, dropped: 0 });
+  meter
+    .createObservableGauge(METRICS.recordsBuffered.instrument, { description: 'Turn records held in memory because the queue (Redis) is unreachable.' })
+    .addCallback((r) => r.observe(queueStats().buffered));
+  meter
+    .createObservableCounter(METRICS.recordsDropped.instrument, { description: 'Turn records dropped because the in-memory buffer was full.' })
+    .addCallback((r) => r.observe(queueStats().dropped));
   let closed = false;
 
   function recordTurn(turn: TurnSummary): void {
@@ -101,6 +110,9 @@ export function createGatewayMetrics(opts: GatewayMetricsOptions = {}): GatewayM
 
   return {
     recordTurn,
+    observeTurnQueue(stats) {
+      queueStats = stats;
+    },
     listen(next) {
       return (turn) => {
         try {

@@ -38,6 +38,17 @@ export const METRICS = {
     prometheus: 'gateway_unpriced_turns_total',
     labels: ['route', 'provider'],
   },
+  // The turn-record queue's in-memory buffer (Redis unreachable) and what it had to drop.
+  recordsBuffered: {
+    instrument: 'gateway_turn_records_buffered',
+    prometheus: 'gateway_turn_records_buffered',
+    labels: [],
+  },
+  recordsDropped: {
+    instrument: 'gateway_turn_records_dropped',
+    prometheus: 'gateway_turn_records_dropped_total',
+    labels: [],
+  },
 } as const;
 
 // `type` values of gateway_tokens_total. `input` includes `cached` and `cache_write`;
@@ -55,6 +66,8 @@ export const PROMETHEUS_SAMPLE_NAMES: readonly string[] = [
   METRICS.tokens.prometheus,
   METRICS.cost.prometheus,
   METRICS.unpriced.prometheus,
+  METRICS.recordsBuffered.prometheus,
+  METRICS.recordsDropped.prometheus,
   ...[METRICS.requestDuration.prometheus, METRICS.timeToFirstToken.prometheus].flatMap((n) => [`${n}_bucket`, `${n}_sum`, `${n}_count`]),
 ];
 

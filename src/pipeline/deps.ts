@@ -8,6 +8,7 @@ import type { GatewayMetrics } from '../metrics/create-gateway-metrics.js';
 import type { LoadedPriceCard } from '../pricing/price-card.js';
 import type { UsageState } from '../usage/create-usage.js';
 import type { TurnTracer } from '../telemetry/turn-tracer.js';
+import type { TurnRecordSink } from '../queue/turn-record-sink.js';
 
 // Everything a request handler needs, passed in (tests use the same wiring).
 export interface GatewayDeps {
@@ -30,4 +31,6 @@ export interface GatewayDeps {
   prices: LoadedPriceCard;
   // The usage ledger and budgets (Redis with REDIS_URL, else in memory).
   usage?: UsageState;
+  // Where each finished turn's record goes (BullMQ, or the in-process eval queue).
+  records?: TurnRecordSink;
 }

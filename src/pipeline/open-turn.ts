@@ -70,7 +70,9 @@ async function routeAndCall(
   if (named?.translation === 'passthrough' && body.model !== loaded.config.routing_policy?.default) {
     // Not decoded, so not estimated: a budget already over its limit still refuses it.
     await admitBudget(deps, rc, named, 0);
-    await passthrough(dialect, req, res, named, startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named, undefined, rc), deps, loaded);
+    const turn = startTurn(dialect, { stream: body.stream === true, removedTools: [], warnings: [] }, named, undefined, rc);
+    turn.decodeLater = () => decode(body);
+    await passthrough(dialect, req, res, named, turn, deps, loaded);
     return undefined;
   }
 
@@ -94,6 +96,7 @@ async function routeAndCall(
   await admitBudget(deps, rc, first, decision.estimate.tokens);
   if (first.translation === 'passthrough') {
     const turn = startTurn(dialect, decoded, first, decision, rc);
+    turn.request = decoded;
     await passthrough(dialect, req, res, first, turn, deps, loaded);
     return undefined;
   }
@@ -131,6 +134,7 @@ async function routeAndCall(
     }
   }
   const turn = startTurn(dialect, canonical, route, decision, rc);
+  turn.request = decoded;
   turn.attempt = attempt;
   if (!call) throw finishTurn(turn, deps, lastError!);
   turn.warnings.push(...call.warnings);
@@ -178,6 +182,7 @@ function trackedTurn(
   async function* track(source: AsyncIterable<Event>): AsyncGenerator<Event> {
     for await (const ev of source) {
       turn.attempt?.onEvent(ev);
+      turn.observer.onEvent(ev);
       if (ev.type === 'usage') turn.usage = ev.usage;
       else if (ev.type === 'error') opened.failure ??= ev.error;
       else if (ev.type === 'warning') turn.warnings.push(ev.message);
@@ -206,6 +211,7 @@ function failedBeforeDispatch(
 ): TranslatedTurn {
   const decision: RouteDecision = { requested: canonical.model, by: 'alias', shadow: [], estimate: { tokens: 0, approximate: false, newItems: 0, cachedItems: 0, ms: 0 }, overWindow: [], candidates: [], attempts: [] };
   const turn = startTurn(dialect, canonical, route, decision, rc);
+  turn.request = canonical;
   async function* only(): AsyncGenerator<Event> {
     yield { type: 'error', error: error.toInfo() };
   }

@@ -12,6 +12,7 @@ import { abortOnClientClose } from './client-abort.js';
 import type { GatewayDeps } from './deps.js';
 import { finishTurn, type OpenTurn } from './turn-tracker.js';
 import { asGatewayError } from './open-turn.js';
+import { observeChatOutput, observeResponsesOutput } from '../records/observe-output.js';
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'openai-processing-ms', 'retry-after'];
 
@@ -51,7 +52,15 @@ export async function passthrough(
   res.setHeader('x-accel-buffering', 'no');
   res.flushHeaders();
 
-  const usage = turn.stream ? sideParser(dialect, (u) => (turn.usage = u)) : undefined;
+  const usage = turn.stream
+    ? sideParser(
+        dialect,
+        (u) => (turn.usage = u),
+        (response) => (turn.observed = observeResponsesOutput(response)),
+      )
+    : undefined;
+  // A streamed Chat answer's calls come in fragments the side parser does not assemble.
+  if (turn.stream && dialect === 'chat') turn.passthroughUnobserved = true;
   const whole: Buffer[] = [];
   try {
     for await (const chunk of upstream.body) {
@@ -66,20 +75,23 @@ export async function passthrough(
     return;
   }
   res.end();
-  if (!usage) turn.usage = usageFromJson(dialect, Buffer.concat(whole).toString('utf8'));
+  if (!usage) readWholeBody(dialect, Buffer.concat(whole).toString('utf8'), turn);
   finishTurn(turn, deps, undefined);
 }
 
-// Parses only the events that carry usage, so the pipe stays cheap.
-function sideParser(dialect: 'responses' | 'chat', onUsage: (u: Usage) => void) {
+// Parses only the events that carry usage (and, for Responses, the terminal event's
+// finished items, for the turn record), so the pipe stays cheap.
+function sideParser(dialect: 'responses' | 'chat', onUsage: (u: Usage) => void, onResponse: (response: unknown) => void) {
   const decoder = new TextDecoder();
   const parser = createParser({
     onEvent(e) {
       const terminal = dialect === 'responses' ? e.event?.startsWith('response.') && /completed|incomplete|failed/.test(e.event) : false;
       if (!terminal && !e.data.includes('"usage":{')) return;
       try {
-        const u = dialect === 'responses' ? fromResponsesUsage(JSON.parse(e.data)?.response?.usage) : fromChatUsage(JSON.parse(e.data)?.usage);
+        const data = JSON.parse(e.data);
+        const u = dialect === 'responses' ? fromResponsesUsage(data?.response?.usage) : fromChatUsage(data?.usage);
         if (u) onUsage(u);
+        if (terminal && data?.response) onResponse(data.response);
       } catch {
         /* not JSON: the client sees it as-is; nothing to record */
       }
@@ -88,12 +100,13 @@ function sideParser(dialect: 'responses' | 'chat', onUsage: (u: Usage) => void) 
   return { feed: (chunk: Buffer) => parser.feed(decoder.decode(chunk, { stream: true })) };
 }
 
-function usageFromJson(dialect: 'responses' | 'chat', text: string): Usage | undefined {
+function readWholeBody(dialect: 'responses' | 'chat', text: string, turn: OpenTurn): void {
   try {
     const body = JSON.parse(text);
-    return dialect === 'responses' ? fromResponsesUsage(body.usage) : fromChatUsage(body.usage);
+    turn.usage = dialect === 'responses' ? fromResponsesUsage(body.usage) : fromChatUsage(body.usage);
+    turn.observed = dialect === 'responses' ? observeResponsesOutput(body) : observeChatOutput(body);
   } catch {
-    return undefined;
+    /* not JSON (an error page): nothing to record */
   }
 }
 

@@ -13,6 +13,8 @@ import type { Reservation } from '../usage/budgets.js';
 import { priceTurn } from '../pricing/price-turn.js';
 import { ledgerEntryFromTurn } from '../usage/ledger-entry-from-turn.js';
 import { recordTurnUsage } from '../usage/record-turn-usage.js';
+import { OutputObserver, type ObservedOutput } from '../records/observe-output.js';
+import { buildTurnRecord } from '../records/build-turn-record.js';
 
 export interface OpenTurn {
   id: string;
@@ -31,6 +33,14 @@ export interface OpenTurn {
   attempt?: AttemptTrace;
   // The budget reservation made at admission: settled with the real cost at the end.
   reservation?: Reservation;
+  // For the turn record: the canonical request (or how to decode it, for a passthrough)
+  // and what the answer held (observed from the events, or read from a passthrough).
+  request?: Request;
+  decodeLater?: () => Request;
+  observer: OutputObserver;
+  observed?: ObservedOutput;
+  // A streamed Chat passthrough: the gateway does not assemble its calls.
+  passthroughUnobserved?: boolean;
   ended: boolean;
 }
 
@@ -54,6 +64,7 @@ export function startTurn(
     identity: ctx?.identity,
     trace: ctx?.trace,
     reservation: ctx?.reservation,
+    observer: new OutputObserver(),
     ended: false,
   };
 }
@@ -110,5 +121,27 @@ export function finishTurn<E extends GatewayError | undefined>(
   turn.trace?.finish(summary);
   deps.logger.info({ turn: summary }, 'turn');
   deps.onTurn?.(summary);
+  if (deps.records) queueRecord(turn, summary, deps);
   return error;
+}
+
+// The record is built after the response has gone (next tick), and never fails a request.
+function queueRecord(turn: OpenTurn, summary: TurnSummary, deps: GatewayDeps): void {
+  const at = new Date();
+  setImmediate(() => {
+    try {
+      let request = turn.request;
+      if (!request && turn.decodeLater) {
+        try {
+          request = turn.decodeLater();
+        } catch {
+          // A passthrough body the translated dialect would refuse: recorded without its tools.
+        }
+      }
+      const observed = turn.observed ?? (turn.passthroughUnobserved ? undefined : turn.observer.result());
+      deps.records!.push(buildTurnRecord(summary, request, observed, at));
+    } catch (err) {
+      deps.logger.error({ err: (err as Error).message, turn: summary.id }, 'turn record could not be built');
+    }
+  });
 }

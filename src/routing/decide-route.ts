@@ -35,6 +35,8 @@ export interface RouteDecision {
   candidates: string[];
   // Filled in by the pipeline: each upstream attempt and how it ended.
   attempts: { alias: string; status?: number; code?: string; delayMs?: number }[];
+  // The alias the turn was sent to instead, to gather evidence (a rule's `explore_to`).
+  exploration?: string;
 }
 
 export interface DecideInput {
