@@ -77,7 +77,7 @@ program
 program
   .command('report')
   .description(
-    'Cost report from the usage ledger (Redis when REDIS_URL is set; without it the in-memory ledger is per process, so the report is empty). --since/--until: 7d, 24h, 2w or a UTC date YYYY-MM-DD, rounded down to the UTC day.',
+    'Cost report from the usage ledger (Redis when REDIS_URL is set; without it the in-memory ledger is per process, so the report is empty). --since/--until: 7d, 24h, 2w or a UTC date YYYY-MM-DD, rounded down to the UTC day. With REDIS_URL, rows also carry the mean evaluation scores (tool_call_validity, task_completion) by developer, repo, route or day; team, model and key have no score aggregates, so their averages are empty/null.',
   )
   .option('--by <dimension>', 'developer|team|repo|route|model|day|key', 'developer')
   .option('--since <when>', 'start: 7d, 24h, 2w or YYYY-MM-DD', '7d')

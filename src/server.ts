@@ -22,6 +22,7 @@ import { isLoopbackHost, OpenBindError } from './auth/gateway-keys.js';
 import { createTurnRecords } from './queue/create-turn-records.js';
 import type { TurnRecordSink } from './queue/turn-record-sink.js';
 import type { ScoreStore } from '../evaluators/store/score-store.js';
+import { openScoreStore } from '../evaluators/store/open-score-store.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -92,6 +93,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const usage = createUsage(env, () => currentConfig().config, { logger });
   const turnRecords = opts.records ? { sink: opts.records, scores: undefined } : await createTurnRecords(loaded, env, logger, tracerProvider);
   metrics.observeTurnQueue(() => turnRecords.sink.stats());
+  // The scores the cost report reads: the in-process store, else (REDIS_URL) the worker's in Redis.
+  const reportScores = turnRecords.scores ?? openScoreStore(env);
   const app = createApp(
     {
       config: currentConfig,
@@ -108,7 +111,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       tracing: tracerProvider ? new TurnTracer(tracerProvider) : undefined,
       records: turnRecords.sink,
     },
-    { bodyLimit: server_.body_limit },
+    { bodyLimit: server_.body_limit, scores: reportScores },
   );
   const server = createServer(app);
   // Streams can be long: never cut a quiet connection from our side.
@@ -123,6 +126,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   } catch (err) {
     await http.close();
     await turnRecords.sink.close();
+    if (reportScores !== turnRecords.scores) await reportScores?.close();
     await owned?.shutdown().catch(() => undefined);
     throw err;
   }
@@ -149,6 +153,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       await metrics.close();
       await usage.close();
       await turnRecords.sink.close();
+      if (reportScores !== turnRecords.scores) await reportScores?.close();
       // Flushes the spans still batched; a collector that is gone costs those spans, not the shutdown.
       await owned?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'));
     },

@@ -7,8 +7,10 @@ import { handleChat } from '../pipeline/handle-chat.js';
 import { createAuth } from '../auth/auth-middleware.js';
 import { renderCostReport } from '../reports/render-cost-report.js';
 import { ReportQueryError } from '../reports/parse-report-query.js';
+import type { ScoreStore } from '../../evaluators/store/score-store.js';
 
-export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}): express.Express {
+// `scores`: where the cost report reads the evaluation scores (none: null averages).
+export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string; scores?: ScoreStore } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -39,7 +41,7 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string } = {}):
   app.get('/admin/reports/cost', async (req, res) => {
     if (!deps.usage) throw new GatewayError(503, 'ledger_unavailable', 'No usage ledger is configured.', { type: 'server_error' });
     try {
-      const { contentType, body } = await renderCostReport(deps.usage.ledger, req.query as Record<string, unknown>);
+      const { contentType, body } = await renderCostReport(deps.usage.ledger, req.query as Record<string, unknown>, { scores: opts.scores });
       res.type(contentType).send(body);
     } catch (err) {
       if (err instanceof ReportQueryError) throw new GatewayError(400, 'invalid_report_query', err.message, { param: null });

@@ -3,7 +3,7 @@
 // (a Content-Security-Policy forbids them); every user-supplied string is escaped.
 import type { CostSeriesPoint } from '../usage/ledger-types.js';
 import type { CostReport } from './build-cost-report.js';
-import { reportColumns } from './report-columns.js';
+import { reportColumns, SCORES_NOTE } from './report-columns.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -120,7 +120,7 @@ svg text{font-size:11px;fill:#333}
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<p class="note">UTC days, inclusive; ${escapeHtml(report.ledger)} ledger; generated ${escapeHtml(report.generatedAt)}. Costs in USD over priced turns; a row whose turns are all unpriced shows – (never 0). avg_score arrives with the evaluation issue.</p>
+<p class="note">UTC days, inclusive; ${escapeHtml(report.ledger)} ledger; generated ${escapeHtml(report.generatedAt)}. Costs in USD over priced turns; a row whose turns are all unpriced shows – (never 0). avg_* columns: mean evaluation score (0 to 1) over the scored_* turns; – when none was scored${escapeHtml(SCORES_NOTE[report.by] ?? '')}.</p>
 <table id="cost-table">
 <thead><tr>${th}</tr></thead>
 <tbody>

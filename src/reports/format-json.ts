@@ -1,4 +1,4 @@
-// JSON: the report as built (numbers, null for unpriced costs and the pending score).
+// JSON: the report as built (numbers; null for unpriced costs and unknown scores).
 import type { CostReport } from './build-cost-report.js';
 
 export function formatJson(report: CostReport): string {

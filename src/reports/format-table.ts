@@ -1,7 +1,7 @@
 // An aligned text table for terminals: text left-aligned, numbers right-aligned,
-// '-' for a null cost, a totals line and a footnote.
+// '-' for a null cost or score, a totals line and a footnote.
 import type { CostReport } from './build-cost-report.js';
-import { reportColumns } from './report-columns.js';
+import { reportColumns, SCORES_NOTE } from './report-columns.js';
 
 // Control characters (terminal escapes in user-supplied names) are shown as '?'.
 function clean(s: string): string {
@@ -18,7 +18,7 @@ export function formatTable(report: CostReport): string {
   const out = [line(header), rule, ...body.slice(0, -1).map(line), rule, line(body[body.length - 1]!)];
   out.push(
     '',
-    `${report.by} report, ${report.since} .. ${report.until} (UTC days), ${report.ledger} ledger. Costs in USD; '-' = no priced turn (unpriced turns are counted, never as 0); avg_score arrives with the evaluation issue.`,
+    `${report.by} report, ${report.since} .. ${report.until} (UTC days), ${report.ledger} ledger. Costs in USD; '-' = no priced turn (unpriced turns are counted, never as 0); avg_* = mean evaluation score (0..1) over the scored_* turns; '-' = none scored${SCORES_NOTE[report.by] ?? ''}.`,
   );
   return out.join('\n') + '\n';
 }

@@ -9,9 +9,11 @@ export interface SpanNode {
   children: SpanNode[];
 }
 
+// The request's own spans: the eval loop's `evaluate turn` spans join the trace later,
+// when the turn has been scored (test/integration/eval-loop.test.ts checks those).
 export function treeOf(spans: ReadableSpan[], root: ReadableSpan): SpanNode {
   const children = spans
-    .filter((s) => s.parentSpanContext?.spanId === root.spanContext().spanId)
+    .filter((s) => s.parentSpanContext?.spanId === root.spanContext().spanId && s.name !== 'evaluate turn')
     .sort((a, b) => hr(a.startTime) - hr(b.startTime));
   return { name: root.name, kind: SpanKind[root.kind], children: children.map((c) => treeOf(spans, c)) };
 }

@@ -34,7 +34,9 @@ describe('buildCostReport', () => {
       unpricedTurns: 0,
       cacheSavingsUsd: 0.001,
       avgCostPerTurnUsd: 0.03125,
-      avgScore: null,
+      avgToolCallValidity: null,
+      avgTaskCompletion: null,
+      scoredTurns: null,
     });
     const carol = report.rows[3]!;
     expect(carol.costUsd).toBeNull();
@@ -65,11 +67,11 @@ describe('formatCsv', () => {
   it('produces exact RFC 4180 text (CRLF, quoting, empty cells for null)', () => {
     expect(formatCsv(report)).toBe(
       [
-        'developer,turns,input_tokens,cached_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_turns,cache_savings_usd,avg_cost_per_turn_usd,avg_score (pending eval)',
-        'alice,2,3000,200,50,400,40,0.062500,0,0.001000,0.031250,',
-        'bob,1,500,0,0,50,0,0.002500,0,0.000000,0.002500,',
-        `"<script>alert(""x"")</script>, & 'q'",1,10,0,0,1,0,0.001000,0,0.000000,0.001000,`,
-        'carol,1,100,0,0,10,0,,1,0.000000,,',
+        'developer,turns,input_tokens,cached_tokens,cache_write_tokens,output_tokens,reasoning_tokens,cost_usd,unpriced_turns,cache_savings_usd,avg_cost_per_turn_usd,avg_tool_call_validity,avg_task_completion,scored_tool_call_validity,scored_task_completion',
+        'alice,2,3000,200,50,400,40,0.062500,0,0.001000,0.031250,,,,',
+        'bob,1,500,0,0,50,0,0.002500,0,0.000000,0.002500,,,,',
+        `"<script>alert(""x"")</script>, & 'q'",1,10,0,0,1,0,0.001000,0,0.000000,0.001000,,,,`,
+        'carol,1,100,0,0,10,0,,1,0.000000,,,,,',
         '',
       ].join('\r\n'),
     );
@@ -86,11 +88,11 @@ describe('formatCsv', () => {
 });
 
 describe('formatJson', () => {
-  it('keeps numbers as numbers and unpriced costs and the pending score as null', () => {
+  it('keeps numbers as numbers and unpriced costs and unknown scores (no score store) as null', () => {
     const j = JSON.parse(formatJson(report)) as CostReport;
     expect(j.by).toBe('developer');
     expect(j.ledger).toBe('memory');
-    expect(j.rows[0]).toMatchObject({ key: 'alice', turns: 2, costUsd: 0.0625, avgScore: null });
+    expect(j.rows[0]).toMatchObject({ key: 'alice', turns: 2, costUsd: 0.0625, avgToolCallValidity: null, avgTaskCompletion: null, scoredTurns: null });
     expect(j.rows[2]!.key).toBe(EVIL);
     expect(j.rows[3]).toMatchObject({ key: 'carol', costUsd: null, avgCostPerTurnUsd: null, unpricedTurns: 1 });
     expect(j.totals.costUsd).toBe(0.066);
@@ -117,7 +119,7 @@ describe('formatTable', () => {
     expect(lines[5]!.slice(costEnd - 8, costEnd)).toBe('       -');
     expect(lines[2]!.slice(costEnd - 8, costEnd)).toBe('0.062500');
     expect(lines[7]!.slice(costEnd - 8, costEnd)).toBe('0.066000');
-    expect(text).toContain('avg_score arrives with the evaluation issue');
+    expect(text).toContain("avg_* = mean evaluation score (0..1) over the scored_* turns; '-' = none scored.");
   });
 
   it('shows control characters in names as ?', async () => {
