@@ -221,4 +221,19 @@ describe('eval loop (BullMQ, real Redis)', () => {
     expect(total('tool_call_validity')).toBe(2); // turn 1 and this record, each once
     expect(rows.reduce((a, r) => a + (r.turns ?? 0), 0)).toBe(3);
   }, 60_000);
+
+  it('`gateway worker` exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
+      env: { ...process.env, REDIS_URL, GATEWAY_REDIS_PREFIX: prefix, OTEL_EXPORTER_OTLP_ENDPOINT: '', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    await until(async () => out.includes('gateway worker: scoring turn records') || undefined, `the worker to start (output: ${out})`, 30_000);
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    expect(out).toContain('finishing active jobs, then exiting');
+  }, 40_000);
 });

@@ -48,7 +48,7 @@ describe('deploy kit', () => {
     ['docker-compose.yml', 'jaeger'],
     ['tempo/docker-compose.yml', 'tempo'],
   ] as const) {
-    it(`${file}: the gateway is built from deploy/Dockerfile, exports OTLP to ${otlpHost}, uses Redis and mounts existing paths; the worker waits behind a profile`, () => {
+    it(`${file}: the gateway is built from deploy/Dockerfile, exports OTLP to ${otlpHost}, uses Redis and mounts existing paths; the worker scores from the same Redis and exports to the same collector`, () => {
       const path = join(deploy, file);
       const compose = loadYaml(path) as { services: Record<string, Service> };
       const s = compose.services;
@@ -59,8 +59,11 @@ describe('deploy kit', () => {
       expect(gw.environment!.REDIS_URL).toBe('redis://redis:6379');
       expect(gw.environment!.HOST).toBe('0.0.0.0');
       expect(gw.environment!.GATEWAY_CONFIG).toMatch(/^\/etc\/gateway\//);
-      expect(s.worker.profiles).toEqual(['worker']);
+      expect(s.worker.profiles).toBeUndefined(); // starts with `docker compose up`
       expect(s.worker.command).toEqual(['node', 'dist/src/cli.js', 'worker']);
+      expect(s.worker.environment!.REDIS_URL).toBe('redis://redis:6379');
+      expect(s.worker.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(`http://${otlpHost}:4318`);
+      expect(s.worker.environment!.GATEWAY_CONFIG).toBe(gw.environment!.GATEWAY_CONFIG);
       for (const svc of Object.values(s)) {
         for (const v of svc.volumes ?? []) {
           const src = v.split(':')[0];
