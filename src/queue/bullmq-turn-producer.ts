@@ -18,6 +18,8 @@ export interface BullmqProducerOptions {
   // How long one flush may wait for Redis before the batch goes back to the buffer.
   sendTimeoutMs?: number;
   batchSize?: number;
+  // How long a record waits for others to share its round trip (default 20 ms).
+  batchWindowMs?: number;
   onDropped?: (n: number) => void;
 }
 
@@ -58,7 +60,8 @@ export class BullmqTurnProducer implements TurnRecordSink {
     if (this.closed) return;
     this.buffer.push(record);
     if (this.buffer.length > this.limit) this.drop(this.buffer.length - this.limit);
-    this.schedule(this.backoffMs);
+    // Records are sent in batches: one round trip per window, not one per turn.
+    this.schedule(Math.max(this.backoffMs, this.opts.batchWindowMs ?? 20));
   }
 
   stats(): TurnQueueStats {

@@ -3,8 +3,9 @@
 // and in the aggregates, the evaluator span in each turn's trace (loopback OTLP
 // receiver); a duplicate is scored once; a worker killed mid-job → retried, scored once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -27,6 +28,7 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `evaltest-${randomUUID().slice(0, 8)}`;
 const bull = `${prefix}:bull`;
 const silent = pino({ level: 'silent' });
+const run = promisify(execFile);
 
 let upstream: FakeChatUpstream;
 let gw: TestGateway;
@@ -221,6 +223,40 @@ describe('eval loop (BullMQ, real Redis)', () => {
     expect(total('tool_call_validity')).toBe(2); // turn 1 and this record, each once
     expect(rows.reduce((a, r) => a + (r.turns ?? 0), 0)).toBe(3);
   }, 60_000);
+
+  it('fails a malformed record at once (UnrecoverableError), without retries', async () => {
+    await queue.add('turn', { v: 99, id: 'x' }, { jobId: 'malformed-1', attempts: 5, backoff: { type: 'fixed', delay: 10 } });
+    const failed = await until(async () => {
+      const j = await queue.getJob('malformed-1');
+      return j && (await j.getState()) === 'failed' ? j : undefined;
+    }, 'the malformed job to fail');
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/malformed turn record: v is 99/);
+  });
+
+  it('`gateway export-turns --since 1d` writes each scored turn as one JSON line with its scores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'export-'));
+    const out = join(dir, 'turns.jsonl');
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export-turns', '--since', '1d', '--out', out], {
+      env: { ...process.env, REDIS_URL, GATEWAY_REDIS_PREFIX: prefix },
+    });
+    expect(stderr).toMatch(/exported 3 turns/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(expect.arrayContaining([turn1, turn2]));
+    const first = lines.find((l) => l.id === turn1);
+    expect(first).toMatchObject({ v: 1, route: { alias: 'codex-model' }, identity: { developer: 'alice@example.com' }, trace: gw.turns[0].trace });
+    expect(first.toolCalls[0].name).toBe('exec_command');
+    expect(first.scores.tool_call_validity).toMatchObject({ score: 1, label: 'valid' });
+    expect(lines.find((l) => l.id === turn2).scores.task_completion).toMatchObject({ score: 1, label: 'completed' });
+    // Oldest first.
+    const times = lines.map((l) => Date.parse(l.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // A bad --since is refused with the option named.
+    await expect(run(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export-turns', '--since', 'yesterday'], { env: { ...process.env, REDIS_URL } })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--since "yesterday"'),
+    });
+  }, 30_000);
 
   it('`gateway worker` exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
