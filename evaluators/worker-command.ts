@@ -36,7 +36,8 @@ export async function runWorkerCommand(opts: WorkerCommandOptions, env: NodeJS.P
     lockDurationMs: positive(env.GATEWAY_WORKER_LOCK_MS),
     stalledIntervalMs: positive(env.GATEWAY_WORKER_STALLED_MS),
   });
-  logger.info({ evaluators: evaluators.map((e) => e.name), concurrency, queue: 'turns', prefix: bullPrefix(env) }, 'gateway worker: scoring turn records');
+  // Signals are handled from here on: a SIGTERM during start-up still drains and exits 0.
+  let optimizer: { close(): Promise<void> } | undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -44,6 +45,7 @@ export async function runWorkerCommand(opts: WorkerCommandOptions, env: NodeJS.P
     logger.info({ signal }, 'gateway worker: finishing active jobs, then exiting');
     void (async () => {
       await worker.close();
+      await optimizer?.close();
       await store.close();
       await tracing?.shutdown().catch(() => undefined);
       process.exit(0);
@@ -51,6 +53,10 @@ export async function runWorkerCommand(opts: WorkerCommandOptions, env: NodeJS.P
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // The weekly routing optimizer: one schedule however many workers run.
+  const { startOptimizerWorker } = await import('../optimizer/weekly-optimizer.js');
+  optimizer = await startOptimizerWorker({ redisUrl: env.REDIS_URL, prefix: bullPrefix(env), configFile: opts.config, env, logger, config: loaded.config });
+  logger.info({ evaluators: evaluators.map((e) => e.name), concurrency, queue: 'turns', prefix: bullPrefix(env) }, 'gateway worker: scoring turn records');
 }
 
 function positive(v: string | undefined): number | undefined {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `gateway`: serve, worker, export-turns, check-config and report; optimize arrives
-// with its issue and is not listed until it works.
+// `gateway`: serve, worker, export-turns, check-config, report and optimize.
 import { Command } from 'commander';
 import { PricingConfigError } from './pricing/parse-price-overrides.js';
 import { ConfigError, defaultConfigPath, loadConfigFile } from './config/load-config.js';
 import { startGateway } from './server.js';
 import { createLogger } from './logger.js';
 import { OpenBindError } from './auth/gateway-keys.js';
+import type { OptimizeCliOptions } from '../optimizer/optimize-command.js';
 
 const program = new Command();
 program.name('gateway').description('An observability-first AI gateway for coding agents.');
@@ -119,6 +119,27 @@ program
   .action(async (opts: { since?: string; until?: string; out?: string }) => {
     const { runExportTurnsCommand } = await import('../evaluators/export-turns-command.js');
     process.exitCode = await runExportTurnsCommand(opts, process.env);
+  });
+
+program
+  .command('optimize')
+  .description(
+    'Propose new input-token thresholds for the routing policy\'s rules from scored turns (REDIS_URL, or --from a `gateway export-turns` file): writes <out>/<date>-routing.diff (a unified diff of the routes file, for `git apply`), .md (the pull-request body with the evidence) and .json. --apply also rewrites the routes file, only if the result loads (exit 2 and the reason if not). --backtest <diff> replays the turns under a proposal and prints the cost and quality before and after. Exits 0; 2 on bad options, a config or diff that does not load, or a refused --apply; 1 when the turns cannot be read.',
+  )
+  .option('-c, --config <file>', 'routes file (default: $GATEWAY_CONFIG, else config/routes.yaml, else config/routes.example.yaml)')
+  .option('--since <when>', 'start of the evidence window: 7d, 24h, 2w or YYYY-MM-DD', '7d')
+  .option('--until <when>', 'end (a date is inclusive; default: now)')
+  .option('--from <file>', 'read scored turns from this JSONL file (`gateway export-turns --out`) instead of Redis')
+  .option('--target-quality <q>', 'absolute quality floor in [0,1] for the cheaper route per bucket (default: none)')
+  .option('--min-samples <n>', 'turns needed per route per bucket before it counts as evidence (default: 30)')
+  .option('--tolerance <d>', 'how much lower the cheaper route\'s quality may be than the stronger\'s (default: 0.05)')
+  .option('--confidence <p>', 'one-sided confidence for the comparison (default: 0.95)')
+  .option('--out <dir>', 'directory for the proposal files', 'proposals')
+  .option('--apply', 'also write the proposed routes file (after it passes the config loader)')
+  .option('--backtest <diff>', 'instead of proposing: replay the turns under this proposal diff and print the effect')
+  .action(async (opts: OptimizeCliOptions) => {
+    const { runOptimizeCommand } = await import('../optimizer/optimize-command.js');
+    process.exitCode = await runOptimizeCommand(opts, process.env);
   });
 
 await program.parseAsync(process.argv);

@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import AjvImport from 'ajv';
 import type { ErrorObject } from 'ajv';
-import type { GatewayConfig, LoadedConfig } from './types.js';
+import type { GatewayConfig, LoadedConfig, RuleConfig } from './types.js';
 import { compilePolicyExpression } from '../routing/policy/compile-policy-expression.js';
 import { PolicyExpressionError } from '../routing/policy/policy-expression-error.js';
 import type { CompiledRule } from '../routing/policy/evaluate-rules.js';
+import { thresholdOf } from '../routing/policy/threshold-of.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // src/config → project root, also from dist/src/config.
@@ -105,11 +106,36 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
   const judge = config.evaluation?.judge;
   if (judge && !routesByAlias.has(judge.route))
     throw new ConfigError(file, lineOf(doc, lineCounter, '/evaluation/judge/route'), `evaluation.judge.route: no route has the alias "${judge.route}"`);
+  // A rule's exploration (evaluate-rules.ts): `explore` and `explore_to` go together,
+  // `explore_to` must be a defined alias, `explore_band` needs them.
+  const exploreWarnings: string[] = [];
+  const ruleExploration = (rule: RuleConfig, i: number): CompiledRule['explore'] => {
+    const at = (key: string) => lineOf(doc, lineCounter, `/routing_policy/rules/${i}/${key}`);
+    const where = `routing_policy.rules[${i}]`;
+    if (rule.explore !== undefined && rule.explore_to === undefined)
+      throw new ConfigError(file, at('explore'), `${where}.explore needs explore_to: the alias explored turns go to`);
+    if (rule.explore_to !== undefined && rule.explore === undefined)
+      throw new ConfigError(file, at('explore_to'), `${where}.explore_to needs explore: the share of sessions explored, e.g. 0.05`);
+    if (rule.explore_band !== undefined && rule.explore === undefined)
+      throw new ConfigError(file, at('explore_band'), `${where}.explore_band needs explore and explore_to`);
+    if (rule.explore === undefined || rule.explore_to === undefined) return undefined;
+    if (!routesByAlias.has(rule.explore_to))
+      throw new ConfigError(file, at('explore_to'), `${where}.explore_to: no route has the alias "${rule.explore_to}" (aliases: ${[...routesByAlias.keys()].join(', ')})`);
+    if (rule.explore < 0 || rule.explore > 1) throw new ConfigError(file, at('explore'), `${where}.explore must be a share between 0 and 1, not ${rule.explore}`);
+    if (rule.shadow) exploreWarnings.push(`${file}:${at('explore')}: ${where}.explore: a shadow rule is never applied, so it never explores`);
+    const threshold = thresholdOf(rule.if);
+    if (rule.explore_band !== undefined && !threshold)
+      exploreWarnings.push(`${file}:${at('explore_band')}: ${where}.explore_band: the condition has no single input_tokens threshold joined by 'and', so only explore_to is explored`);
+    return { share: rule.explore, to: rule.explore_to, band: rule.explore_band ?? 0.25, ...(threshold ? { threshold } : {}) };
+  };
   // Rules compile once here, so a bad expression fails the load (with the rule's index,
   // its line and the position in the expression), never a request.
   const rules: CompiledRule[] = (config.routing_policy?.rules ?? []).map((rule, i) => {
     try {
-      return { if: compilePolicyExpression(rule.if), route_to: rule.route_to, ...(rule.shadow ? { shadow: true } : {}) };
+      const compiled: CompiledRule = { if: compilePolicyExpression(rule.if), route_to: rule.route_to, ...(rule.shadow ? { shadow: true } : {}) };
+      const explore = ruleExploration(rule, i);
+      if (explore) compiled.explore = explore;
+      return compiled;
     } catch (err) {
       if (!(err instanceof PolicyExpressionError)) throw err;
       const line = lineOf(doc, lineCounter, `/routing_policy/rules/${i}/if`);
@@ -123,7 +149,7 @@ export function parseConfig(text: string, file = '<config>'): LoadedConfig {
   // The seed's own example routes to aliases it does not define, and must load
   // unchanged: a policy naming an unknown alias is a warning (that rule or default can
   // never apply), not a refusal.
-  const warnings: string[] = [];
+  const warnings: string[] = [...exploreWarnings];
   const aliases = [...routesByAlias.keys()].join(', ');
   (config.routing_policy?.rules ?? []).forEach((rule, i) => {
     if (!routesByAlias.has(rule.route_to)) {

@@ -20,11 +20,25 @@ export interface RouteConfig {
   headers?: Record<string, string>;
 }
 
+// One routing_policy rule. A type, not an interface, so it stays assignable to
+// Record<string, unknown> (code that reads rules defensively casts to it).
+export type RuleConfig = {
+  if: string;
+  route_to: string;
+  shadow?: boolean;
+  // Exploration: this share (0–1) of sessions is sent to `explore_to` when the rule
+  // matches and, when `if` has an input_tokens threshold, to `route_to` when a turn is
+  // just outside it (within `explore_band` of it, a fraction; default 0.25).
+  explore?: number;
+  explore_to?: string;
+  explore_band?: number;
+};
+
 export interface GatewayConfig {
   routes: RouteConfig[];
   routing_policy?: {
     default?: string;
-    rules?: { if: string; route_to: string; shadow?: boolean }[];
+    rules?: RuleConfig[];
   };
   attributes?: Record<string, string>;
   keys?: Record<string, string | { env?: string; file?: string }>;
@@ -40,6 +54,27 @@ export interface GatewayConfig {
   pricing?: { overrides?: string };
   retries?: { attempts?: number; base_delay_ms?: number; max_delay_ms?: number; max_retry_after_ms?: number };
   evaluation?: EvaluationConfig;
+  optimizer?: OptimizerConfig;
+}
+
+// The weekly routing optimizer run by `gateway worker` (optimizer/weekly-optimizer.ts).
+export interface OptimizerConfig {
+  // false: the worker registers no schedule.
+  enabled?: boolean;
+  // Cron (default "0 6 * * 1": Monday 06:00) in `timezone` (default UTC).
+  schedule?: string;
+  timezone?: string;
+  // The window of scored turns read (default 7d).
+  since?: string;
+  // Where proposal files go (default proposals/, relative to the git work tree if set, else to this file).
+  out_dir?: string;
+  target_quality?: number;
+  min_samples?: number;
+  tolerance?: number;
+  // A Slack-compatible webhook that gets each run's summary.
+  webhook_url?: string;
+  // Commit each proposal on a new branch of this work tree (never pushed).
+  git?: { work_tree: string; branch_prefix?: string };
 }
 
 // The eval loop (evaluators/): what runs on each turn record and how long scores are kept.

@@ -5,7 +5,8 @@
 // default). Within a session, a policy choice that would switch provider family keeps
 // the session's last route instead (switching drops reasoning signatures and prompt
 // caches); the policy's own choice stays next in line should that route be
-// unavailable. Routes whose input window
+// unavailable. A rule with `explore` sends a share of sessions the other way, to gather
+// evidence (policy/evaluate-rules.ts); stickiness still applies. Routes whose input window
 // the estimate exceeds are skipped for their fallbacks; with none left, the request is
 // refused before any upstream call.
 import type { Request } from '../canonical/types.js';
@@ -14,6 +15,7 @@ import { GatewayError } from '../http/errors.js';
 import { familyOf } from '../providers/provider.js';
 import { buildPolicyContext } from './policy/build-policy-context.js';
 import { evaluateRules } from './policy/evaluate-rules.js';
+import { explorationDraws } from './exploration.js';
 import type { RoutingState } from './routing-state.js';
 import { knownInputWindow } from './model-context-windows.js';
 import { contextWindowOf } from '../pricing/price-turn.js';
@@ -67,13 +69,15 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey, ide
   let alias = requested;
   if (byPolicy) {
     const ctx = buildPolicyContext({ request, headers, inputTokens: est.tokens, identity });
-    const outcome = evaluateRules(loaded.rules, ctx);
+    // Exploration draws per session (no session key: per request, see exploration.ts).
+    const outcome = evaluateRules(loaded.rules, ctx, explorationDraws(sessionKey));
     decision.shadow = outcome.shadow.map((s) => ({ ...s, expression: loaded.rules[s.index].if.source }));
     // A rule naming an unknown alias cannot apply (a load warning said so).
     if (outcome.matched && routesByAlias.has(outcome.matched.route_to)) {
       alias = outcome.matched.route_to;
       decision.by = 'rule';
       decision.rule = { index: outcome.matched.index, expression: loaded.rules[outcome.matched.index].if.source };
+      if (outcome.matched.exploration !== undefined) decision.exploration = outcome.matched.exploration;
     } else if (policyDefault !== undefined && routesByAlias.has(policyDefault)) {
       alias = policyDefault;
       decision.by = 'default';
@@ -86,6 +90,12 @@ export function decideRoute({ request, headers, loaded, routing, sessionKey, ide
       decision.stickyOverrode = alias;
       decision.by = 'sticky';
       alias = previous!;
+      // Stickiness wins over exploration too: the session stays on its family, and the
+      // turn is not tagged (it is not served by the explored alias). This is consistent
+      // across the session: its draw never changes, and once an explored alias served it,
+      // that alias is what the session records (open-turn), so later explored turns
+      // are not overridden.
+      delete decision.exploration;
     }
   }
 

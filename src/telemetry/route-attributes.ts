@@ -18,6 +18,8 @@ export function routeAttributes(d: RouteDecision): Attributes {
     a['gateway.route.rule.expression'] = d.rule.expression;
   }
   if (d.stickyOverrode) a['gateway.route.sticky_overrode'] = d.stickyOverrode;
+  // The alias an exploring rule sent this turn to (see src/routing/exploration.ts).
+  if (d.exploration) a['gateway.route.exploration'] = d.exploration;
   if (d.shadow.length) a['gateway.route.shadow'] = d.shadow.map((s) => `#${s.index} ${s.expression} → ${s.route_to}`);
   if (d.overWindow.length) a['gateway.route.over_window'] = d.overWindow.map((o) => `${o.alias}: ${o.tokens} > ${o.limit}`);
   return a;
