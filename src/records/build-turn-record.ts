@@ -57,6 +57,7 @@ export function buildTurnRecord(summary: TurnSummary, request: Request | undefin
     removedTools: summary.removedTools,
     warnings: summary.warnings,
   };
+  if (summary.decision?.shadow.length) record.route.shadow = summary.decision.shadow.map((s) => ({ rule: s.expression, routeTo: s.route_to }));
   return record;
 }
 

@@ -30,6 +30,8 @@ export interface TurnRecord {
     rule?: string;
     // Set when the turn was sent to an alternative route to gather evidence (optimizer issue).
     exploration?: string;
+    // Shadow rules that matched: what they would have chosen (never applied).
+    shadow?: { rule: string; routeTo: string }[];
   };
   provider: string;
   model: string;

@@ -138,3 +138,37 @@ describe('buildTurnRecord: Codex captures', () => {
     expect(record.toolOutputs).toHaveLength(1);
   });
 });
+
+describe('buildTurnRecord: routing facts', () => {
+  it('carries the rule, the exploration tag and what shadow rules would have chosen', () => {
+    const { body } = readCodexRequest('turn1-request.json');
+    const summary: TurnSummary = {
+      id: 't-shadow',
+      dialect: 'responses',
+      alias: 'strong',
+      provider: 'openai',
+      upstreamModel: 'gpt-5.1',
+      passthrough: false,
+      stream: true,
+      status: 'completed',
+      httpStatus: 200,
+      latencyMs: 10,
+      removedTools: [],
+      warnings: [],
+      decision: {
+        requested: 'auto',
+        by: 'rule',
+        rule: { index: 1, expression: 'input_tokens < 8000' },
+        shadow: [{ index: 0, expression: 'input_tokens < 12000', route_to: 'cheap' }],
+        estimate: { tokens: 7000, approximate: false, newItems: 3, cachedItems: 0, ms: 1 },
+        overWindow: [],
+        candidates: ['strong'],
+        attempts: [],
+        exploration: 'strong',
+      },
+    };
+    const record = buildTurnRecord(summary, decodeResponsesRequest(body), { toolCalls: [], textLength: 3 });
+    expect(record.route).toEqual({ requested: 'auto', alias: 'strong', by: 'rule', rule: 'input_tokens < 8000', exploration: 'strong', shadow: [{ rule: 'input_tokens < 12000', routeTo: 'cheap' }] });
+    expect(record.inputTokensEstimate).toBe(7000);
+  });
+});
