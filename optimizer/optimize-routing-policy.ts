@@ -224,13 +224,7 @@ export function optimizeRoutingPolicy(input: OptimizeInput): OptimizationResult 
   return result;
 }
 
-interface RuleInput {
-  ruleIndex: number;
-  expression: string;
-  route: string;
-  alternative: string;
-  cheap: string;
-  strong: string;
+interface RuleInput extends Pick<RuleProposal, 'ruleIndex' | 'expression' | 'route' | 'alternative' | 'cheap' | 'strong'> {
   analysed: ThresholdRule;
   considered: Fact[];
   o: ResolvedOptions;

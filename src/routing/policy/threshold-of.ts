@@ -31,16 +31,18 @@ export function thresholdOf(expressionSource: string): Threshold | undefined {
   return found && { op: found.op, value: found.value };
 }
 
-// The same source with the threshold's number replaced, every other byte unchanged:
+// The same source with the threshold's number replaced, every other byte unchanged, in
+// the source's style (digit groups kept):
 // withThreshold("tools_include('apply_patch') and input_tokens > 30_000", 32000)
-//   → "tools_include('apply_patch') and input_tokens > 32000".
+//   → "tools_include('apply_patch') and input_tokens > 32_000".
 // Throws when the source has no threshold, or the value is not a plain non-negative number.
 export function withThreshold(expressionSource: string, newValue: number): string {
   const found = locate(expressionSource);
   if (!found) throw new Error(`no single input_tokens threshold in an and-chain to rewrite in: ${expressionSource}`);
-  const text = String(newValue);
-  if (!Number.isFinite(newValue) || newValue < 0 || !/^\d+(?:\.\d+)?$/.test(text))
-    throw new Error(`a threshold must be a plain non-negative number, not ${text}`);
+  const plain = String(newValue);
+  if (!Number.isFinite(newValue) || newValue < 0 || !/^\d+(?:\.\d+)?$/.test(plain))
+    throw new Error(`a threshold must be a plain non-negative number, not ${plain}`);
+  const text = found.numberText.includes('_') ? groupDigits(plain) : plain;
   return expressionSource.slice(0, found.numberPos) + text + expressionSource.slice(found.numberPos + found.numberText.length);
 }
 
@@ -87,6 +89,18 @@ function locate(source: string): Located | undefined {
   }
   // The one input_tokens is somewhere other than a top-level comparison.
   return undefined;
+}
+
+function groupDigits(plain: string): string {
+  const [int, frac] = plain.split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+  return frac ? `${grouped}.${frac}` : grouped;
+}
+
+// The input_tokens comparisons and other mentions in a condition (the optimizer says why
+// a rule has no threshold with these).
+export function inputTokensMentions(expressionSource: string): number {
+  return countInputTokens(parsePolicyExpression(expressionSource));
 }
 
 function conjuncts(node: PolicyNode): PolicyNode[] {

@@ -254,12 +254,12 @@ describe('thresholdOf / withThreshold', () => {
 
   it('(f) reads input_tokens >= 30_000 (digit groups) and rewrites only the number', () => {
     expect(thresholdOf('input_tokens >= 30_000')).toEqual({ op: '>=', value: 30000 });
-    expect(withThreshold('input_tokens >= 30_000', 25000)).toBe('input_tokens >= 25000');
+    expect(withThreshold('input_tokens >= 30_000', 25000)).toBe('input_tokens >= 25_000');
   });
 
   it("(f) reads tools_include('apply_patch') and input_tokens > 30000, keeping the rest byte-identical", () => {
     expect(thresholdOf("tools_include('apply_patch') and input_tokens > 30000")).toEqual({ op: '>', value: 30000 });
-    expect(withThreshold("tools_include('apply_patch') and input_tokens > 30_000", 32000)).toBe("tools_include('apply_patch') and input_tokens > 32000");
+    expect(withThreshold("tools_include('apply_patch') and input_tokens > 30_000", 32000)).toBe("tools_include('apply_patch') and input_tokens > 32_000");
     expect(withThreshold("  tools_include('apply_patch')  and   input_tokens>30000 and not has_images", 32000)).toBe(
       "  tools_include('apply_patch')  and   input_tokens>32000 and not has_images",
     );
