@@ -26,7 +26,7 @@ describe('optimizeRoutingPolicy', () => {
   // ~100 turns per route per 1k bucket over 0–30k (exploration 50%).
   const cliff12k = syntheticTurns({ seed: 7, count: 6000, since: SINCE, until: UNTIL, routes: twoRoutes(cliffAt(12_000)), policy: below8k });
 
-  it('raises `input_tokens < 8000 → cheap` to exactly 12000 when cheap matches strong below 12k (1k buckets, exact)', () => {
+  it('raises `input_tokens < 8000 → cheap` to exactly 12000 when cheap matches strong below 12k (default tolerance 0.05 at 95% one-sided, minSamples 30, 1k buckets: exact)', () => {
     const result = run(policy8k, cliff12k);
     expect(result.skipped).toEqual([]);
     expect(result.proposals).toHaveLength(1);
