@@ -1,11 +1,16 @@
 // The score store in memory: the in-process eval loop without REDIS_URL (one process,
-// lost on restart). Same semantics as the Redis store, without expiry.
+// lost on restart). Same semantics as the Redis store; instead of expiry, the oldest
+// turns (and session links) are forgotten beyond a bound, so a busy gateway's memory
+// stays flat. Aggregates are small (per day × route × bucket) and kept.
 import type { TurnRecord } from '../../src/records/turn-record.js';
 import { inputTokenBucket, recordInputTokens } from '../../src/records/input-token-bucket.js';
 import type { ToolOutcome, Verdict } from '../evaluator.js';
 import { aggregateCells, dayOf, daysBetween, parseAggregateFields, type AggregateDimension, type AggregateRow, type ScoreStore, type StoredVerdict } from './score-store.js';
 
 export class MemoryScoreStore implements ScoreStore {
+  // Turns kept (records and verdicts), and session links kept (default 20,000 and 100,000).
+  constructor(private readonly limits: { turns?: number; links?: number } = {}) {}
+
   private readonly records = new Map<string, TurnRecord>();
   private readonly verdicts = new Map<string, Map<string, string>>();
   // `${day}:${dimension}` → field → value
@@ -15,6 +20,12 @@ export class MemoryScoreStore implements ScoreStore {
   async saveRecord(record: TurnRecord): Promise<boolean> {
     if (this.records.has(record.id)) return false;
     this.records.set(record.id, record);
+    // Maps iterate in insertion order: the first keys are the oldest.
+    for (const id of this.records.keys()) {
+      if (this.records.size <= (this.limits.turns ?? 20_000)) break;
+      this.records.delete(id);
+      this.verdicts.delete(id);
+    }
     const field = `${record.route.alias}|${inputTokenBucket(recordInputTokens(record))}`;
     this.add(`${dayOf(record.at)}:route`, `${field}|turns`, 1);
     if (typeof record.costUsd === 'number') this.add(`${dayOf(record.at)}:route`, `${field}|cost`, record.costUsd);
@@ -57,7 +68,7 @@ export class MemoryScoreStore implements ScoreStore {
   }
 
   async saveOutcomes(session: string, outcomes: ReadonlyMap<string, ToolOutcome>): Promise<void> {
-    for (const [id, o] of outcomes) this.kv.set(`o:${session}:${id}`, JSON.stringify(o));
+    for (const [id, o] of outcomes) this.link(`o:${session}:${id}`, JSON.stringify(o));
   }
 
   async getOutcomes(session: string, callIds: string[]): Promise<Map<string, ToolOutcome>> {
@@ -70,7 +81,7 @@ export class MemoryScoreStore implements ScoreStore {
   }
 
   async registerCalls(session: string, callIds: string[], turnId: string): Promise<void> {
-    for (const id of callIds) this.kv.set(`c:${session}:${id}`, turnId);
+    for (const id of callIds) this.link(`c:${session}:${id}`, turnId);
   }
 
   async callOwners(session: string, callIds: string[]): Promise<Map<string, string>> {
@@ -85,7 +96,7 @@ export class MemoryScoreStore implements ScoreStore {
   async swapTaskHolder(session: string, task: string, turnId: string): Promise<string | undefined> {
     const key = `t:${session}:${task}`;
     const old = this.kv.get(key);
-    this.kv.set(key, turnId);
+    this.link(key, turnId);
     return old;
   }
 
@@ -94,11 +105,11 @@ export class MemoryScoreStore implements ScoreStore {
   }
 
   async setLastTask(session: string, turnId: string): Promise<void> {
-    this.kv.set(`l:${session}`, turnId);
+    this.link(`l:${session}`, turnId);
   }
 
   async markRetried(turnId: string): Promise<void> {
-    this.kv.set(`r:${turnId}`, '1');
+    this.link(`r:${turnId}`, '1');
   }
 
   async isRetried(turnId: string): Promise<boolean> {
@@ -124,6 +135,15 @@ export class MemoryScoreStore implements ScoreStore {
   }
 
   async close(): Promise<void> {}
+
+  private link(key: string, value: string): void {
+    this.kv.delete(key);
+    this.kv.set(key, value);
+    for (const k of this.kv.keys()) {
+      if (this.kv.size <= (this.limits.links ?? 100_000)) break;
+      this.kv.delete(k);
+    }
+  }
 
   private add(key: string, field: string, by: number): void {
     if (by === 0) return;

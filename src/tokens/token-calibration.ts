@@ -23,6 +23,9 @@ export interface TokenCalibration {
   adjust(provider: string, estimated: number): number;
 }
 
+const MIN_SAMPLE_RATIO = 1 / 3;
+const MAX_SAMPLE_RATIO = 3;
+
 export function createTokenCalibration(opts: TokenCalibrationOptions = {}): TokenCalibration {
   const alpha = opts.alpha ?? 0.05;
   const minSamples = opts.minSamples ?? 20;
@@ -32,6 +35,10 @@ export function createTokenCalibration(opts: TokenCalibrationOptions = {}): Toke
       // A failed request reports 0 input tokens; it says nothing about the estimate.
       if (!(estimated > 0) || !(actual > 0) || !Number.isFinite(estimated) || !Number.isFinite(actual)) return;
       const r = actual / estimated;
+      // Tokenizers differ by tens of percent, not by multiples: a sample further off is a
+      // usage the upstream misreported (or a count of something else) and would skew
+      // every later estimate (a 100k request then looks over every window).
+      if (r < MIN_SAMPLE_RATIO || r > MAX_SAMPLE_RATIO) return;
       const prev = byProvider.get(provider) ?? { ratio: 0, samples: 0 };
       const samples = prev.samples + 1;
       // A plain mean until 1/alpha samples, so the first sample does not dominate; then EWMA.

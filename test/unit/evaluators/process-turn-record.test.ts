@@ -90,3 +90,19 @@ describe('processTurnRecord', () => {
     expect((await store.getVerdicts(turn1().id)).tool_call_validity).toMatchObject({ score: 1 });
   });
 });
+
+describe('MemoryScoreStore bounds', () => {
+  it('forgets the oldest turns beyond its limit, keeping the aggregates', async () => {
+    const store = new MemoryScoreStore({ turns: 3, links: 5 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = { ...recordFromCapture('turn1-request.json', { toolCalls: callsInHistory('turn2-request.json') }), id: `t${i}` };
+      ids.push(r.id);
+      await processTurnRecord(r, { store, evaluators: builtinEvaluators });
+    }
+    expect(await store.getRecord('t0')).toBeUndefined();
+    expect(await store.getVerdicts('t1')).toEqual({});
+    expect((await store.getRecord('t4'))?.id).toBe('t4');
+    expect(await totals(store, 'tool_call_validity')).toEqual({ n: 5, sum: 5 });
+  });
+});

@@ -44,3 +44,14 @@ describe('createTokenCalibration', () => {
     expect(cal.ratios().openai.ratio).toBeCloseTo(1.1, 10);
   });
 });
+
+describe('token calibration: misreported usage', () => {
+  it('ignores samples more than 3× off (an upstream misreporting usage cannot inflate every later estimate)', () => {
+    const cal = createTokenCalibration({ minSamples: 1 });
+    for (let i = 0; i < 50; i++) cal.recordActual('p', 100, 1200);
+    expect(cal.ratios().p).toBeUndefined();
+    expect(cal.adjust('p', 100_000)).toBe(100_000);
+    cal.recordActual('p', 100, 120);
+    expect(cal.adjust('p', 100_000)).toBe(120_000);
+  });
+});
