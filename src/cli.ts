@@ -36,13 +36,35 @@ program
         gw.reload?.('SIGHUP');
       };
       process.on('SIGHUP', reload);
-      const stop = () => {
-        logger.info('shutting down');
+      // SIGTERM/SIGINT: drain (new requests get 503 shutting_down, those in flight finish
+      // within server.shutdown_grace_ms, then are ended), flush, exit 0. A second signal
+      // stops at once.
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
         process.off('SIGHUP', reload);
-        void gw.close().then(() => process.exit(0));
+        if (stopping) {
+          logger.warn({ signal }, 'second signal: stopping now');
+          void gw.close().finally(() => process.exit(0));
+          return;
+        }
+        stopping = true;
+        logger.info({ signal }, 'shutting down: draining requests in flight');
+        void gw
+          .drain()
+          .then(() => gw.close())
+          .then(
+            () => {
+              logger.info('shut down');
+              process.exit(0);
+            },
+            (err: unknown) => {
+              logger.error({ err }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     } catch (err) {
       if (err instanceof ConfigError || err instanceof PricingConfigError) {
         logger.fatal(`invalid config: ${err.message}`);

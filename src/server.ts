@@ -1,5 +1,5 @@
 // Starts the gateway: config → app → HTTP server. Used by `gateway serve` and by tests.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp } from './http/app.js';
@@ -58,8 +58,20 @@ export interface RunningGateway {
   // The turn queue (BullMQ producer or in-process) and, in process, the score store.
   records: TurnRecordSink;
   scores?: ScoreStore;
+  // Graceful stop (SIGTERM): new requests get 503 shutting_down (and /readyz 503) while the
+  // requests in flight finish; after `graceMs` (server.shutdown_grace_ms, default 10000)
+  // streams still open are ended with their dialect's failure and the connections closed.
+  // Resolves once nothing is in flight; call close() after it.
+  drain(graceMs?: number): Promise<void>;
+  readonly draining: boolean;
+  // Stops at once: open connections are cut. Flushes the turn-record buffer.
   close(): Promise<void>;
 }
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+// After the grace, how long ended streams get to write their last event before their
+// connections are cut.
+const FINAL_WRITE_MS = 2_000;
 
 export async function startGateway(opts: StartOptions): Promise<RunningGateway> {
   const logger = opts.logger ?? createLogger();
@@ -74,7 +86,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const open = !(loaded.config.auth?.keys?.length);
   if (open && !isLoopbackHost(bindHost)) throw new OpenBindError(bindHost);
   const server_ = loaded.config.server ?? {};
-  const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms });
+  // undici's own body timeout is only a backstop behind server.idle_timeout_ms (guard-stream.ts).
+  const http = new HttpClient({ headersTimeoutMs: server_.upstream_timeout_ms, bodyTimeoutMs: Math.max(600_000, (server_.idle_timeout_ms ?? 0) + 60_000) });
   const env = opts.env ?? process.env;
   const secretRef = loaded.config.reasoning_state?.secret_ref ?? 'GATEWAY_STATE_SECRET';
   let secret = env[secretRef];
@@ -95,6 +108,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   metrics.observeTurnQueue(() => turnRecords.sink.stats());
   // The scores the cost report reads: the in-process store, else (REDIS_URL) the worker's in Redis.
   const reportScores = turnRecords.scores ?? openScoreStore(env);
+  // Aborted when a drain's grace is over (or on close): in-flight streams end.
+  const shutdown = new AbortController();
   const app = createApp(
     {
       config: currentConfig,
@@ -110,10 +125,24 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
       routing: createRoutingState(),
       tracing: tracerProvider ? new TurnTracer(tracerProvider) : undefined,
       records: turnRecords.sink,
+      shutdown: shutdown.signal,
     },
     { bodyLimit: server_.body_limit, scores: reportScores },
   );
-  const server = createServer(app);
+  // Requests in flight (drain waits for them); while draining, new ones are refused here,
+  // before the app, so nothing new starts.
+  const inFlight = new Set<ServerResponse>();
+  let drained: (() => void) | undefined;
+  let draining = false;
+  const server = createServer({ maxHeaderSize: server_.max_header_bytes }, (req, res) => {
+    if (draining && !(req.method === 'GET' && (req.url === '/healthz' || req.url?.startsWith('/metrics')))) return refuseWhileDraining(req, res);
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) drained?.();
+    });
+    app(req, res);
+  });
   // Streams can be long: never cut a quiet connection from our side.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -145,19 +174,59 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     usage,
     records: turnRecords.sink,
     ...(turnRecords.scores ? { scores: turnRecords.scores } : {}),
-    async close() {
+    get draining() {
+      return draining;
+    },
+    async drain(graceMs = currentConfig().config.server?.shutdown_grace_ms ?? DEFAULT_SHUTDOWN_GRACE_MS) {
+      draining = true;
       store?.close();
+      const idle = () => inFlight.size === 0;
+      const waitIdle = (ms: number) =>
+        idle()
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) => {
+              const t = setTimeout(() => resolve(idle()), ms);
+              drained = () => {
+                clearTimeout(t);
+                resolve(true);
+              };
+            });
+      logger.info({ inFlight: inFlight.size, graceMs }, 'draining: new requests get 503 shutting_down, waiting for requests in flight');
+      if (await waitIdle(graceMs)) return;
+      logger.warn({ inFlight: inFlight.size }, 'draining: grace period over, ending the requests still in flight');
+      shutdown.abort();
+      if (await waitIdle(FINAL_WRITE_MS)) return;
+      server.closeAllConnections();
+    },
+    async close() {
+      draining = true;
+      store?.close();
+      shutdown.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await http.close();
       await metrics.close();
       await usage.close();
+      // Records are queued on the tick after their turn ended: let the last ones in, then flush.
+      await new Promise((r) => setImmediate(r));
       await turnRecords.sink.close();
       if (reportScores !== turnRecords.scores) await reportScores?.close();
       // Flushes the spans still batched; a collector that is gone costs those spans, not the shutdown.
       await owned?.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: the last spans could not be exported'));
     },
   };
+}
+
+// New requests while draining: 503 in OpenAI's error shape (clients retry elsewhere), and
+// the connection closed so a keep-alive client reconnects to another replica.
+function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
+  const readyz = req.url === '/readyz';
+  const error = { message: 'The gateway is shutting down; retry the request.', type: 'server_error', code: 'shutting_down', param: null };
+  const body = JSON.stringify(readyz ? { status: 'draining', error } : { error });
+  // The body is not read: drop it without waiting.
+  req.resume();
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', 'retry-after': '1' });
+  res.end(body);
 }
 
 function missingConfig(): never {

@@ -49,7 +49,17 @@ export interface GatewayConfig {
   budgets?: unknown[];
   alerts?: { webhook_url?: string };
   observability?: { capture_content?: boolean; semconv?: 'gen_ai' | 'openinference' | 'both' };
-  server?: { heartbeat_ms?: number; body_limit?: string; upstream_timeout_ms?: number };
+  server?: {
+    heartbeat_ms?: number;
+    body_limit?: string;
+    upstream_timeout_ms?: number;
+    // An upstream stream silent this long is aborted and the client's stream failed (default 300000).
+    idle_timeout_ms?: number;
+    // On SIGTERM: how long in-flight requests may take to finish before they are ended (default 10000).
+    shutdown_grace_ms?: number;
+    // Largest total size of a request's headers, in bytes (default: Node's, 16384); larger gets 431.
+    max_header_bytes?: number;
+  };
   reasoning_state?: { secret_ref?: string };
   pricing?: { overrides?: string };
   retries?: { attempts?: number; base_delay_ms?: number; max_delay_ms?: number; max_retry_after_ms?: number };

@@ -1,6 +1,7 @@
 // The Express app: routes, body parsing, and errors in OpenAI's shape.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GatewayError } from './errors.js';
+import { JSON_TYPES, bodyParserError, limitJsonDepth, requireJsonBody } from './request-body.js';
 import type { GatewayDeps } from '../pipeline/deps.js';
 import { handleResponses } from '../pipeline/handle-responses.js';
 import { handleChat } from '../pipeline/handle-chat.js';
@@ -20,7 +21,10 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string; scores?
   auth.current(); // logs a key_ref / admin_key_ref naming an unset variable at start
   app.use(['/v1', '/responses', '/chat/completions', '/models'], auth.requireKey);
   app.use(['/admin', '/gateway', '/metrics'], auth.requireAdmin);
-  app.use(express.json({ limit: opts.bodyLimit ?? '64mb', type: ['application/json', 'application/*+json'] }));
+  const modelPaths = ['/v1/responses', '/responses', '/v1/chat/completions', '/chat/completions'];
+  app.use(modelPaths, requireJsonBody);
+  app.use(express.json({ limit: opts.bodyLimit ?? '64mb', type: JSON_TYPES }));
+  app.use(modelPaths, limitJsonDepth);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -74,10 +78,6 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string; scores?
 
 function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
-  const e = err as { type?: string; status?: number; message?: string };
-  // body-parser's errors carry a `type`.
-  if (e?.type === 'entity.parse.failed') return new GatewayError(400, 'invalid_json', `The request body is not valid JSON: ${e.message}`);
-  if (e?.type === 'entity.too.large') return new GatewayError(413, 'request_too_large', 'The request body is larger than the gateway accepts (server.body_limit).');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new GatewayError(415, 'unsupported_encoding', e.message ?? 'Unsupported encoding.');
-  return new GatewayError(500, 'internal_error', 'The gateway failed while handling this request; see its log.', { type: 'server_error' });
+  // body-parser's errors carry a `type` and a 4xx status.
+  return bodyParserError(err) ?? new GatewayError(500, 'internal_error', 'The gateway failed while handling this request; see its log.', { type: 'server_error' });
 }

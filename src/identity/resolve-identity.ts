@@ -8,6 +8,7 @@
 import type { GatewayConfig } from '../config/types.js';
 import { requestKind } from '../routing/policy/build-policy-context.js';
 import { normalizeRepoUrl } from './normalize-repo-url.js';
+import { isSecretHeaderName, MAX_ATTRIBUTE_LENGTH, sanitizeHeaderValue } from '../security/redact.js';
 
 export interface Identity {
   developer?: string;
@@ -22,9 +23,16 @@ export interface Identity {
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-// Headers that carry provider or gateway keys: never copied into an attribute, even
-// when a template names them.
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie']);
+// Headers that carry provider or gateway keys (authorization, proxy-authorization,
+// x-api-key, x-goog-api-key, api-key, cookie, and names like `x-auth-token`,
+// `x-foo-api-key`): never copied into an attribute, even when a template names them
+// (src/security/redact.ts: isSecretHeaderName).
+//
+// Every value taken from a header (attributes, session and turn ids) goes onto log lines
+// and span attributes, so it is sanitised: control characters (CR/LF: forged log lines,
+// ANSI escapes) become spaces, URL credentials and `?key=` values are redacted, and it is
+// cut at 256 characters (MAX_ATTRIBUTE_LENGTH). A header value is substituted once, never
+// read as a template itself: `${headers.authorization}` inside a value stays literal.
 
 export interface ResolvedRequest {
   identity: Identity;
@@ -40,9 +48,9 @@ export function resolveIdentity(headers: Headers, config: GatewayConfig, keyOwne
     developer: keyOwner?.developer ?? fromAttrs(/(^|\.)(user\.id|developer|user)$/),
     team: keyOwner?.team ?? fromAttrs(/(^|\.)team$/),
     repo: repoFrom(fromAttrs(/(^|\.)repo(sitory)?$/)) ?? repoFromWorkspaces(metadata?.workspaces),
-    sessionId: single(headers['session-id']) || stringOr(metadata?.session_id),
-    turnId: stringOr(metadata?.turn_id),
-    requestKind: requestKind(headers),
+    sessionId: clean(single(headers['session-id'])) || clean(stringOr(metadata?.session_id)),
+    turnId: clean(stringOr(metadata?.turn_id)),
+    requestKind: clean(requestKind(headers)),
     key: keyOwner?.id,
   };
   for (const k of Object.keys(identity) as (keyof Identity)[]) if (!identity[k]) delete identity[k];
@@ -58,11 +66,13 @@ export function resolveAttributes(templates: Record<string, string> | undefined,
     let missing = false;
     const value = template.replace(/\$\{headers\.([^}]+)\}/g, (_, h: string) => {
       const key = h.trim().toLowerCase();
-      const v = SECRET_HEADERS.has(key) ? undefined : single(headers[key]);
+      const v = isSecretHeaderName(key) ? undefined : clean(single(headers[key]));
       if (!v) missing = true;
       return v ?? '';
     });
-    if (!missing && value) out[name] = value;
+    // The template's own text is config (trusted); the whole is capped again.
+    const safe = value.length > MAX_ATTRIBUTE_LENGTH ? value.slice(0, MAX_ATTRIBUTE_LENGTH) : value;
+    if (!missing && safe) out[name] = safe;
   }
   return out;
 }
@@ -70,6 +80,12 @@ export function resolveAttributes(templates: Record<string, string> | undefined,
 function repoFrom(value: string | undefined): string | undefined {
   if (!value) return undefined;
   return normalizeRepoUrl(value) ?? value;
+}
+
+// A header-borne value made safe for logs and spans (see above); undefined when nothing is left.
+function clean(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return sanitizeHeaderValue(value) || undefined;
 }
 
 // Codex adds `workspaces: { <path>: { associated_remote_urls: { origin: url }, latest_git_commit_hash, has_changes } }`
@@ -82,7 +98,7 @@ function repoFromWorkspaces(workspaces: unknown): string | undefined {
     const urls: unknown[] = Array.isArray(remotes) ? remotes : [remotes.origin, ...Object.values(remotes)];
     for (const url of urls) {
       const repo = typeof url === 'string' ? normalizeRepoUrl(url) : undefined;
-      if (repo) return repo;
+      if (repo) return sanitizeHeaderValue(repo);
     }
   }
   return undefined;

@@ -22,8 +22,46 @@ export async function admitBudget(deps: GatewayDeps, rc: RequestContext, route: 
     reasoningTokens: 0,
   }).costUsd;
   const { developer, team, repo } = rc.identity;
-  const admitted = await deps.usage.budgets.admit({ identity: { developer, team, repo, key: rc.identity.key }, estimatedCostUsd: estimate });
+  const budgets = deps.usage.budgets;
+  const admitting = budgets.admit({ identity: { developer, team, repo, key: rc.identity.key }, estimatedCostUsd: estimate });
+  const admitted = await withinDeadline(admitting, ADMIT_DEADLINE_MS);
+  if (admitted === undefined) {
+    // The store did not answer in time (Redis down: its offline queue holds the command
+    // until reconnect attempts fail, which late in an outage takes seconds). Fail open,
+    // as an unreachable store does, and release the reservation should it still be made.
+    admitting.then(
+      (late) => void budgets.settle(late.reservation, 0),
+      () => undefined,
+    );
+    const now = Date.now();
+    if (now - lastSlowLog > 10_000) {
+      lastSlowLog = now;
+      deps.logger.warn({ deadlineMs: ADMIT_DEADLINE_MS }, 'budget: the budget store did not answer in time; admitting without a reservation');
+    }
+    return;
+  }
   rc.reservation = admitted.reservation;
+}
+
+// How long admission may wait for the budget store (Redis answers in well under 1 ms
+// when it is up): a bound on the latency a Redis outage adds to a request.
+export const ADMIT_DEADLINE_MS = 500;
+let lastSlowLog = 0;
+
+function withinDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
 }
 
 // A request that ends before it has a turn (a thrown error) must not hold its reservation.

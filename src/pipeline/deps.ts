@@ -33,4 +33,6 @@ export interface GatewayDeps {
   usage?: UsageState;
   // Where each finished turn's record goes (BullMQ, or the in-process eval queue).
   records?: TurnRecordSink;
+  // Aborted when the shutdown grace is over: streams still open are ended (response.failed).
+  shutdown?: AbortSignal;
 }

@@ -19,6 +19,7 @@ import { beginRequest, type RequestContext } from './begin-request.js';
 import { admitBudget, releaseBudget } from './admit-budget.js';
 import type { AttemptTrace } from '../telemetry/request-trace.js';
 import type { TurnSummary } from './turn.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, StreamGuard, shuttingDownError, upstreamSignal } from './guard-stream.js';
 
 export interface TranslatedTurn {
   body: Record<string, any>;
@@ -102,6 +103,12 @@ async function routeAndCall(
   }
 
   const ac = abortOnClientClose(req, res);
+  // Aborted by the gateway itself (idle limit); the shutdown signal ends the rest.
+  const giveUp = new AbortController();
+  const signal = upstreamSignal(res, ac.signal, giveUp.signal, deps.shutdown);
+  const guard = new StreamGuard({ idleMs: loaded.config.server?.idle_timeout_ms ?? DEFAULT_IDLE_TIMEOUT_MS, upstream: giveUp, shutdown: deps.shutdown, provider: first.provider });
+  // Any upstream bytes count as the upstream being alive (keep-alive comments, pings).
+  const http = deps.http.watched(guard.touch);
   const settings = retrySettings(loaded.config);
   let call: ProviderCall | undefined;
   let route = first;
@@ -115,21 +122,24 @@ async function routeAndCall(
     for (let retry = 0; ; retry++) {
       attempt = rc.trace?.startAttempt(route, retry > 0 ? 'retry' : i > 0 ? 'fallback' : 'first', canonical);
       try {
-        call = await adapterFor(route).call(canonical, { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env });
+        call = await adapterFor(route).call(canonical, { route, config: loaded.config, http, signal, env: deps.env });
         decision.attempts.push({ alias, status: 200 });
         break tries;
       } catch (err) {
-        lastError = asGatewayError(err, route.provider);
+        lastError = deps.shutdown?.aborted && !ac.signal.aborted ? shuttingDownError() : asGatewayError(err, route.provider);
         attempt?.fail(lastError);
         attempt = undefined;
         const tried: RouteDecision['attempts'][number] = { alias, status: lastError.status, code: lastError.code ?? undefined };
         decision.attempts.push(tried);
-        if (ac.signal.aborted || !canFallBack(lastError)) break tries;
+        if (signal.aborted || !canFallBack(lastError)) break tries;
         if (!isRetryable(lastError) || retry >= settings.attempts) break;
         const delay = retryDelayMs(lastError, retry, settings);
         if (delay === undefined) break; // asked to wait longer than we hold a client: next fallback
         tried.delayMs = delay;
-        if (!(await sleep(delay, ac.signal))) break tries;
+        if (!(await sleep(delay, signal))) {
+          if (deps.shutdown?.aborted && !ac.signal.aborted) lastError = shuttingDownError();
+          break tries;
+        }
       }
     }
   }
@@ -139,7 +149,8 @@ async function routeAndCall(
   if (!call) throw finishTurn(turn, deps, lastError!);
   turn.warnings.push(...call.warnings);
   if (sessionKey) deps.routing.sessions.set(sessionKey, route.alias);
-  return trackedTurn(body, canonical, route, decision, turn, call.events, ac.signal, deps);
+  const events = guard.wrap(call.events, route.provider);
+  return trackedTurn(body, canonical, route, decision, turn, events, ac.signal, deps);
 }
 
 function trackedTurn(

@@ -13,6 +13,7 @@ import type { GatewayDeps } from './deps.js';
 import { finishTurn, type OpenTurn } from './turn-tracker.js';
 import { asGatewayError } from './open-turn.js';
 import { observeChatOutput, observeResponsesOutput } from '../records/observe-output.js';
+import { DEFAULT_IDLE_TIMEOUT_MS, guardStream, upstreamSignal } from './guard-stream.js';
 
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'openai-processing-ms', 'retry-after'];
 
@@ -27,7 +28,8 @@ export async function passthrough(
   loaded: LoadedConfig,
 ): Promise<void> {
   const ac = abortOnClientClose(req, res);
-  const ctx = { route, config: loaded.config, http: deps.http, signal: ac.signal, env: deps.env };
+  const giveUp = new AbortController();
+  const ctx = { route, config: loaded.config, http: deps.http, signal: upstreamSignal(res, ac.signal, giveUp.signal, deps.shutdown), env: deps.env };
   const path = dialect === 'responses' ? '/responses' : '/chat/completions';
   const body = { ...req.body, model: route.model };
   let upstream;
@@ -63,7 +65,10 @@ export async function passthrough(
   if (turn.stream && dialect === 'chat') turn.passthroughUnobserved = true;
   const whole: Buffer[] = [];
   try {
-    for await (const chunk of upstream.body) {
+    // The bytes are piped as they are: on the idle limit or the end of the shutdown grace
+    // the connection is dropped (there is no event of ours to add to a foreign stream).
+    const idleMs = loaded.config.server?.idle_timeout_ms ?? DEFAULT_IDLE_TIMEOUT_MS;
+    for await (const chunk of guardStream<Buffer>(upstream.body, { idleMs, upstream: giveUp, shutdown: deps.shutdown, provider: route.provider })) {
       if (turn.ttftAt === undefined) turn.ttftAt = performance.now();
       if (usage) usage.feed(chunk);
       else whole.push(chunk);

@@ -4,6 +4,7 @@ import { GatewayError } from '../http/errors.js';
 import { upstreamError } from '../upstream/upstream-error.js';
 import type { UpstreamResponse } from '../upstream/http-client.js';
 import type { CallContext } from './provider.js';
+import { redactUrl, scrubSecrets, secretsOfHeaders } from '../security/redact.js';
 
 export async function postUpstream(
   ctx: CallContext,
@@ -15,13 +16,24 @@ export async function postUpstream(
   mapError?: (res: UpstreamResponse) => Promise<GatewayError>,
 ): Promise<UpstreamResponse> {
   let res: UpstreamResponse;
+  const sent = { ...(ctx.route.headers ?? {}), ...headers };
   try {
-    res = await ctx.http.post(url, typeof body === 'string' ? body : JSON.stringify(body), { ...(ctx.route.headers ?? {}), ...headers }, ctx.signal);
+    res = await ctx.http.post(url, typeof body === 'string' ? body : JSON.stringify(body), sent, ctx.signal);
   } catch (err) {
     throw connectionError(label, err);
   }
-  if (res.status < 200 || res.status >= 300) throw await (mapError ? mapError(res) : upstreamError(label, res));
+  if (res.status < 200 || res.status >= 300) throw scrubError(await (mapError ? mapError(res) : upstreamError(label, res)), secretsOfHeaders(sent));
   return res;
+}
+
+// An upstream's error message is passed on (it says what to fix), but an upstream may
+// echo the credential it was sent ("Incorrect API key provided: sk-…", a proxy's page
+// quoting the request): those values, and any URL credential, never reach the client,
+// a log line or a span.
+export function scrubError(error: GatewayError, secrets: string[]): GatewayError {
+  const message = redactUrl(scrubSecrets(error.message, secrets));
+  if (message === error.message) return error;
+  return new GatewayError(error.status, error.code, message, { type: error.type, param: error.param, headers: error.headers });
 }
 
 export function connectionError(label: string, err: unknown): GatewayError {

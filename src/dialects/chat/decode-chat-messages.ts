@@ -34,7 +34,8 @@ export function decodeChatMessages(value: unknown, warnings: string[]): Item[] {
     if (role === 'function') {
       throw unsupported(`${path}.role`, "legacy 'function' messages are not supported; use 'tool_calls' and 'tool' messages");
     }
-    if (typeof role !== 'string' || !MESSAGE_FIELDS[role]) {
+    // Own keys only: a role such as 'constructor' or '__proto__' must not find Object's.
+    if (typeof role !== 'string' || !Object.hasOwn(MESSAGE_FIELDS, role)) {
       throw invalidRequest(`${path}.role`, "must be one of 'system', 'developer', 'user', 'assistant', 'tool'");
     }
     for (const key of Object.keys(raw)) {
