@@ -143,6 +143,21 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
     });
     app(req, res);
   });
+  // Errors Node's HTTP parser meets before the app sees a request (headers over
+  // maxHeaderSize, a malformed request line): answered in OpenAI's error shape.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (socket as { _httpMessage?: unknown })._httpMessage) return void socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { message: `The request headers are larger than this gateway accepts (server.max_header_bytes, default 16 KB).`, type: 'invalid_request_error', code: 'headers_too_large', param: null }
+        : { message: 'The request could not be parsed as HTTP.', type: 'invalid_request_error', code: 'bad_request', param: null },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   // Streams can be long: never cut a quiet connection from our side.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

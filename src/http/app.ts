@@ -9,12 +9,21 @@ import { createAuth } from '../auth/auth-middleware.js';
 import { renderCostReport } from '../reports/render-cost-report.js';
 import { ReportQueryError } from '../reports/parse-report-query.js';
 import type { ScoreStore } from '../../evaluators/store/score-store.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../logger.js';
 
 // `scores`: where the cost report reads the evaluation scores (none: null averages).
 export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string; scores?: ScoreStore } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Every request gets an id (the client's x-request-id when it is a safe token): sent
+  // back as x-request-id, on the request's log lines and on its turn.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const id = requestIdFrom(req.headers);
+    res.locals.requestId = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
+    next();
+  });
   // Gateway keys and the admin key (src/auth): checked before the body is parsed.
   // /healthz and /readyz stay open.
   const auth = createAuth(deps);
@@ -64,7 +73,8 @@ export function createApp(deps: GatewayDeps, opts: { bodyLimit?: string; scores?
   });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const error = toGatewayError(err);
-    if (error.status >= 500) deps.logger.error({ err: error.status === 500 && !(err instanceof GatewayError) ? err : undefined, code: error.code, path: req.path }, error.message);
+    if (error.status >= 500)
+      deps.logger.error({ err: error.status === 500 && !(err instanceof GatewayError) ? err : undefined, code: error.code, path: req.path, requestId: res.locals.requestId }, error.message);
     if (res.headersSent) {
       // A stream already started: the handler ended it with the dialect's terminal event.
       res.end();

@@ -10,6 +10,8 @@ import type { Reservation } from '../usage/budgets.js';
 
 export interface RequestContext {
   identity: Identity;
+  // The request's id (x-request-id), set by the app for every request.
+  requestId?: string;
   trace?: RequestTrace;
   // The budget reservation made at admission (admit-budget.ts), settled when the turn ends.
   reservation?: Reservation;
@@ -18,7 +20,8 @@ export interface RequestContext {
 export function beginRequest(req: HttpRequest, res: HttpResponse, deps: GatewayDeps, loaded: LoadedConfig): RequestContext {
   // The gateway key's owner (checked by src/auth before the handler) wins over templates.
   const { identity, attributes } = resolveIdentity(req.headers, loaded.config, keyOwnerOf(req));
-  if (!deps.tracing) return { identity };
+  const requestId = res.locals.requestId as string | undefined;
+  if (!deps.tracing) return { identity, requestId };
   const obs = loaded.config.observability ?? {};
   const trace = deps.tracing.startRequest({
     method: req.method,
@@ -30,5 +33,5 @@ export function beginRequest(req: HttpRequest, res: HttpResponse, deps: GatewayD
     semconv: obs.semconv ?? 'gen_ai',
   });
   res.once('close', () => trace.end(res.statusCode));
-  return { identity, trace };
+  return { identity, requestId, trace };
 }

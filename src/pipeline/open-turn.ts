@@ -92,7 +92,7 @@ async function routeAndCall(
     }
     throw err;
   }
-  deps.logger.debug({ decision }, 'route decision');
+  deps.logger.debug({ requestId: rc.requestId, decision }, 'route decision');
   const first = loaded.routesByAlias.get(decision.candidates[0])!;
   await admitBudget(deps, rc, first, decision.estimate.tokens);
   if (first.translation === 'passthrough') {

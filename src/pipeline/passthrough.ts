@@ -15,7 +15,8 @@ import { asGatewayError } from './open-turn.js';
 import { observeChatOutput, observeResponsesOutput } from '../records/observe-output.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, guardStream, upstreamSignal } from './guard-stream.js';
 
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'x-request-id', 'openai-processing-ms', 'retry-after'];
+// The upstream's x-request-id comes back as x-upstream-request-id: x-request-id is ours.
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'openai-processing-ms', 'retry-after'];
 
 export async function passthrough(
   dialect: 'responses' | 'chat',
@@ -51,6 +52,7 @@ export async function passthrough(
     const v = upstream.headers[name];
     if (v !== undefined) res.setHeader(name, v);
   }
+  if (upstream.headers['x-request-id'] !== undefined) res.setHeader('x-upstream-request-id', upstream.headers['x-request-id']);
   res.setHeader('x-accel-buffering', 'no');
   res.flushHeaders();
 

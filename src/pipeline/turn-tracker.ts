@@ -18,6 +18,7 @@ import { buildTurnRecord } from '../records/build-turn-record.js';
 
 export interface OpenTurn {
   id: string;
+  requestId?: string;
   dialect: TurnSummary['dialect'];
   route: RouteConfig;
   stream: boolean;
@@ -54,6 +55,7 @@ export function startTurn(
   ctx?.trace?.turnStarted();
   return {
     id: randomUUID(),
+    requestId: ctx?.requestId,
     dialect,
     route,
     stream: req.stream,
@@ -81,6 +83,7 @@ export function finishTurn<E extends GatewayError | undefined>(
   const now = performance.now();
   const summary: TurnSummary = {
     id: turn.id,
+    ...(turn.requestId ? { requestId: turn.requestId } : {}),
     dialect: turn.dialect,
     alias: turn.route.alias,
     provider: turn.route.provider,

@@ -6,6 +6,8 @@ import type { Identity } from '../identity/resolve-identity.js';
 
 export interface TurnSummary {
   id: string;
+  // The request's x-request-id (the client's, or one the gateway made).
+  requestId?: string;
   dialect: 'responses' | 'chat';
   alias: string;
   provider: string;

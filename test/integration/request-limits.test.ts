@@ -1,8 +1,8 @@
 // What the gateway answers to requests it cannot read: a body over server.body_limit
 // (413), headers over server.max_header_bytes or Node's default (431), a body that is not
 // JSON (400), a body of another media type or charset (415). All in OpenAI's error shape
-// {error:{message,type,code,param}}, except the 431, which Node's HTTP parser writes
-// before the request reaches the app.
+// {error:{message,type,code,param}}, the 431 too (written by the server's clientError
+// handler, since Node's HTTP parser refuses those headers before the app sees them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -126,8 +126,9 @@ describe.each(ENDPOINTS)('$path', ({ path, ok }) => {
 
   it('answers headers over server.max_header_bytes with 431 and keeps serving', async () => {
     const head = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Big: ${'a'.repeat(6000)}\r\nContent-Length: ${ok().length}\r\nConnection: close\r\n\r\n`;
-    const { statusLine } = await rawRequest(limited.gw.url, head, ok());
+    const { statusLine, text } = await rawRequest(limited.gw.url, head, ok());
     expect(statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expectOpenAiError(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)));
     // Headers under the configured limit still pass.
     expect((await post(limited, path, ok(), { 'content-type': 'application/json', 'x-big': 'a'.repeat(2000) })).status).toBe(200);
   });
