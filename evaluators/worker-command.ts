@@ -7,6 +7,7 @@ import { tracerProviderFromEnv, tracesEndpoint } from '../src/telemetry/setup-tr
 import { loadEvaluators } from './load-evaluators.js';
 import { openScoreStore } from './store/open-score-store.js';
 import { startTurnWorker } from './turn-worker.js';
+import { redactUrl } from '../src/security/redact.js';
 
 export interface WorkerCommandOptions {
   config: string;
@@ -23,7 +24,7 @@ export async function runWorkerCommand(opts: WorkerCommandOptions, env: NodeJS.P
   const evaluators = await loadEvaluators(loaded, env);
   const store = openScoreStore(env, evaluation.retention_days)!;
   const tracing = tracerProviderFromEnv(env, (m) => logger.warn(m));
-  if (tracing) logger.info(`tracing: evaluator spans over OTLP/HTTP (${tracing.protocol}) to ${tracesEndpoint(env)}`);
+  if (tracing) logger.info(`tracing: evaluator spans over OTLP/HTTP (${tracing.protocol}) to ${redactUrl(tracesEndpoint(env) ?? '')}`);
   const concurrency = Number(opts.concurrency ?? env.GATEWAY_WORKER_CONCURRENCY ?? evaluation.concurrency ?? 4);
   const worker = startTurnWorker({
     redisUrl: env.REDIS_URL,

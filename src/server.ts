@@ -23,6 +23,7 @@ import { createTurnRecords } from './queue/create-turn-records.js';
 import type { TurnRecordSink } from './queue/turn-record-sink.js';
 import type { ScoreStore } from '../evaluators/store/score-store.js';
 import { openScoreStore } from '../evaluators/store/open-score-store.js';
+import { redactUrl } from './security/redact.js';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -99,7 +100,7 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   }
   const owned = opts.tracerProvider ? undefined : tracerProviderFromEnv(env, (m) => logger.warn(m));
   const tracerProvider = opts.tracerProvider ?? owned?.provider;
-  if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP (${owned.protocol}) to ${tracesEndpoint(env)}`);
+  if (owned) logger.info(`tracing: exporting spans over OTLP/HTTP (${owned.protocol}) to ${redactUrl(tracesEndpoint(env) ?? '')}`);
   const metrics = createGatewayMetrics();
   // Prices and their overlay are read at start (a price change needs a restart).
   const prices = loadPriceCard({ overridesPath: loaded.config.pricing?.overrides });

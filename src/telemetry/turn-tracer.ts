@@ -1,6 +1,7 @@
 // One span tree per request: a SERVER root, `gateway.route`, one CLIENT `chat {model}`
 // span per upstream attempt. The tracer provider is passed in (tests give one with an
 // in-memory exporter); context is passed explicitly, so no global registration is needed.
+import { sanitizeHeaderValue } from '../security/redact.js';
 import {
   ROOT_CONTEXT,
   SpanKind,
@@ -59,7 +60,7 @@ export class TurnTracer {
       ...common,
     };
     const ua = input.headers['user-agent'];
-    if (typeof ua === 'string') attrs['user_agent.original'] = ua;
+    if (typeof ua === 'string') attrs['user_agent.original'] = sanitizeHeaderValue(ua);
     if (identity.developer) attrs['user.id'] = identity.developer;
     if (identity.sessionId) {
       attrs['gen_ai.conversation.id'] = identity.sessionId;
