@@ -24,6 +24,7 @@ import type { TurnRecordSink } from './queue/turn-record-sink.js';
 import type { ScoreStore } from '../evaluators/store/score-store.js';
 import { openScoreStore } from '../evaluators/store/open-score-store.js';
 import { redactUrl } from './security/redact.js';
+import { setMaxListeners } from 'node:events';
 
 export interface StartOptions {
   // A file to load and keep reloading (watched, unless `watch: false`; `reload()` on
@@ -111,6 +112,8 @@ export async function startGateway(opts: StartOptions): Promise<RunningGateway> 
   const reportScores = turnRecords.scores ?? openScoreStore(env);
   // Aborted when a drain's grace is over (or on close): in-flight streams end.
   const shutdown = new AbortController();
+  // Every in-flight request listens to it (and removes its listener when it closes).
+  setMaxListeners(0, shutdown.signal);
   const app = createApp(
     {
       config: currentConfig,
