@@ -17,9 +17,7 @@
 // asserted: every turn is in the ledger or was logged as lost (none disappears silently),
 // and all that Redis acknowledged before the outage survive its SIGKILL and restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -29,6 +27,8 @@ import { parseResponsesSse } from '../support/sse-text.js';
 import { startGateway, type RunningGateway } from '../../src/server.js';
 import type { TurnSummary } from '../../src/pipeline/turn.js';
 import { ADMIT_DEADLINE_MS } from '../../src/pipeline/admit-budget.js';
+import { freePort, testRedis, type TestRedis } from '../support/redis-server.js';
+import { until } from '../support/until.js';
 
 // A request made while Redis is down must finish within this long: budget admission waits
 // at most ADMIT_DEADLINE_MS (500 ms) for the budget store, then admits (fail open); a
@@ -36,8 +36,7 @@ import { ADMIT_DEADLINE_MS } from '../../src/pipeline/admit-budget.js';
 // waited for several ioredis reconnect cycles (over 10 s measured).
 const OUTAGE_REQUEST_BOUND_MS = ADMIT_DEADLINE_MS + 500;
 
-let port: number;
-let redis: ChildProcess | undefined;
+let redis: TestRedis;
 const dataDir = mkdtempSync(join(tmpdir(), 'chaos-redis-'));
 let upstream: FakeChatUpstream;
 let gw: RunningGateway;
@@ -46,44 +45,6 @@ const logs: { msg: string; [k: string]: unknown }[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const since = new Date(Date.now() - 86_400_000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    redis!.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    redis!.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-}
-
-async function killRedis(): Promise<void> {
-  const r = redis!;
-  redis = undefined;
-  r.kill('SIGKILL');
-  await new Promise((resolve) => r.once('exit', resolve));
-}
-
-async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(probe).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // One streamed turn; resolves with its events (validated, terminal) and how long it took.
 async function turn(model: string): Promise<{ events: any[]; ms: number }> {
@@ -106,8 +67,8 @@ const lostLogged = () => logs.filter((l) => l.msg === 'usage ledger: could not r
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  port = await freePort();
-  await startRedis();
+  redis = testRedis(await freePort(), ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dataDir]);
+  await redis.start();
   upstream = await startFakeChatUpstream({
     // 'slow': three chunks 400 ms apart, so a stream is in flight when Redis dies.
     script: (req) => (req.body.model === 'slow-model' ? { stream: chatTextChunks('slow one', { splitInto: 3 }), delayMs: 400 } : { stream: chatTextChunks('quick') }),
@@ -123,14 +84,14 @@ beforeAll(async () => {
     port: 0,
     logger,
     onTurn: (t) => turns.push(t),
-    env: { REDIS_URL: `redis://127.0.0.1:${port}`, GATEWAY_REDIS_PREFIX: 'chaos' },
+    env: { REDIS_URL: redis.url, GATEWAY_REDIS_PREFIX: 'chaos' },
   });
 });
 
 afterAll(async () => {
   await gw?.close();
   await upstream?.close();
-  if (redis) await killRedis();
+  await redis?.kill();
   rmSync(dataDir, { recursive: true, force: true });
   process.off('unhandledRejection', onUnhandled);
 });
@@ -146,7 +107,7 @@ describe('Redis killed and restarted under load', () => {
     // every acknowledged write).
     const inFlight = [0, 1, 2].map(() => turn('slow'));
     await until(() => upstream.requests.filter((r) => r.body?.model === 'slow-model').length === 3, 'the three streams to reach the upstream');
-    await killRedis();
+    await redis.kill();
     // New requests arrive during the outage: all served, within the bound.
     const during = await Promise.all([0, 1, 2, 3, 4].map(() => turn('m')));
     const streamed = await Promise.all(inFlight);
@@ -162,7 +123,7 @@ describe('Redis killed and restarted under load', () => {
     // Redis comes back with what it acknowledged (AOF), the gateway reconnects. Each
     // outage write is then either replayed from the offline queue (Redis came back before
     // ioredis gave up on it) or has failed and been logged: wait until all are one or the other.
-    await startRedis();
+    await redis.start();
     await until(async () => (await ledgerTurns()) + lostLogged() === turns.length, 'every outage write to be replayed or logged as lost', 20_000);
     const ledgerAfter = await ledgerTurns();
     // Measured: of the 11 outage turns, the 5 ended ~0.5 s into the outage were failed and

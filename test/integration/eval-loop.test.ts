@@ -23,6 +23,7 @@ import { tracerProviderFromEnv, type OwnedTracerProvider } from '../../src/telem
 import { TURN_QUEUE } from '../../src/queue/turn-queue-names.js';
 import type { TurnRecord } from '../../src/records/turn-record.js';
 import slowProbe, { closeProbe } from '../support/slow-evaluator.js';
+import { until } from '../support/until.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `evaltest-${randomUUID().slice(0, 8)}`;
@@ -41,16 +42,6 @@ let worker: TurnWorker | undefined;
 
 const config = (url: string) =>
   `routes:\n${compatRoute('codex-model', url)}attributes:\n  developer: "\${headers.x-developer}"\n  repo: "\${headers.x-repo}"\n`;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function postCapture(name: string) {
   const { headers: captured, body } = readCodexRequest(name);

@@ -3,15 +3,14 @@
 // limit the oldest are dropped and counted — and delivered to the queue when Redis returns.
 // A Redis of our own on a free port, so stopping it disturbs nothing else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { startFakeChatUpstream, chatTextChunks, type FakeChatUpstream } from '../support/fake-chat-upstream.js';
 import { startTestGateway, compatRoute, type TestGateway } from '../support/gateway.js';
 import { TURN_QUEUE } from '../../src/queue/turn-queue-names.js';
+import { freePort, testRedis, type TestRedis } from '../support/redis-server.js';
+import { until } from '../support/until.js';
 
-let port: number;
-let redis: ChildProcess | undefined;
+let redis: TestRedis;
 let upstream: FakeChatUpstream;
 let gw: TestGateway;
 let queue: Queue;
@@ -19,34 +18,6 @@ let queue: Queue;
 // Every request of this test must finish within this much of the slowest request made
 // while Redis was up: the stated bound on latency added by an outage (the design adds none).
 const OUTAGE_BOUND_MS = 100;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    redis!.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    redis!.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-}
-
-async function stopRedis(): Promise<void> {
-  const r = redis!;
-  redis = undefined;
-  r.kill('SIGKILL');
-  await new Promise((resolve) => r.once('exit', resolve));
-}
 
 async function timedTurn(): Promise<number> {
   const t0 = performance.now();
@@ -61,22 +32,14 @@ async function timedTurn(): Promise<number> {
   return performance.now() - t0;
 }
 
-async function until(probe: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
-  port = await freePort();
-  await startRedis();
+  redis = testRedis(await freePort());
+  await redis.start();
   upstream = await startFakeChatUpstream({ script: () => ({ stream: chatTextChunks('Hello there.') }) });
   gw = await startTestGateway(`routes:\n${compatRoute('m', upstream.url)}evaluation:\n  buffer_limit: 4\n`, {
-    env: { REDIS_URL: `redis://127.0.0.1:${port}`, GATEWAY_REDIS_PREFIX: 'outage' },
+    env: { REDIS_URL: redis.url, GATEWAY_REDIS_PREFIX: 'outage' },
   });
-  queue = new Queue(TURN_QUEUE, { connection: { host: '127.0.0.1', port, maxRetriesPerRequest: 1 }, prefix: 'outage:bull' });
+  queue = new Queue(TURN_QUEUE, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 1 }, prefix: 'outage:bull' });
   queue.on('error', () => {});
 });
 
@@ -84,7 +47,7 @@ afterAll(async () => {
   await gw?.close();
   await upstream?.close();
   await queue?.close().catch(() => undefined);
-  if (redis) await stopRedis();
+  await redis?.kill();
 });
 
 describe('turn queue with Redis down', () => {
@@ -94,7 +57,7 @@ describe('turn queue with Redis down', () => {
     await until(async () => (await queue.getJobCounts('waiting')).waiting === 3, 'three jobs while Redis is up');
     expect(gw.records.stats()).toMatchObject({ mode: 'bullmq', delivered: 3, buffered: 0, dropped: 0 });
 
-    await stopRedis();
+    await redis.kill();
     const down: number[] = [];
     for (let i = 0; i < 6; i++) down.push(await timedTurn());
     expect(Math.max(...down)).toBeLessThan(Math.max(...up) + OUTAGE_BOUND_MS);
@@ -105,7 +68,7 @@ describe('turn queue with Redis down', () => {
     expect(metrics).toMatch(/^gateway_turn_records_dropped_total 2$/m);
     expect(metrics).toMatch(/^gateway_turn_records_buffered 4$/m);
 
-    await startRedis(); // an empty Redis on the same port: the buffered records are all that arrive
+    await redis.start(); // an empty Redis on the same port: the buffered records are all that arrive
     await until(() => gw.records.stats().buffered === 0, 'the buffer to drain once Redis is back');
     expect(gw.records.stats()).toMatchObject({ delivered: 7, dropped: 2 });
     const waiting = await queue.getJobs(['waiting']);

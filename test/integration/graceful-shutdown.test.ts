@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeChatUpstream, chatTextChunks, type ChatReply, type FakeChatUpstream } from '../support/fake-chat-upstream.js';
@@ -13,20 +12,12 @@ import { assertValidResponsesStream } from '../support/responses-stream-validato
 import { parseResponsesSse } from '../support/sse-text.js';
 import { Queue } from 'bullmq';
 import { TURN_QUEUE } from '../../src/queue/turn-queue-names.js';
+import { freePort, testRedis } from '../support/redis-server.js';
 
 let upstream: FakeChatUpstream;
 let reply: () => ChatReply;
 const dir = mkdtempSync(join(tmpdir(), 'graceful-shutdown-'));
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Served {
   url: string;
@@ -162,21 +153,12 @@ describe('gateway serve: SIGTERM drains', () => {
   }, 30_000);
 
   it('the turn records of the drained streams are delivered to the queue before exit', async () => {
-    const redisPort = await freePort();
-    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(redis);
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      redis.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-      redis.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-    });
-    const queue = new Queue(TURN_QUEUE, { connection: { host: '127.0.0.1', port: redisPort }, prefix: 'drain:bull' });
+    const redis = testRedis(await freePort());
+    await redis.start();
+    const queue = new Queue(TURN_QUEUE, { connection: { host: '127.0.0.1', port: redis.port }, prefix: 'drain:bull' });
     try {
       reply = () => ({ stream: chatTextChunks('recorded answer', { splitInto: 3 }), delayMs: 200 });
-      const gw = await serve(5000, { REDIS_URL: `redis://127.0.0.1:${redisPort}`, GATEWAY_REDIS_PREFIX: 'drain' });
+      const gw = await serve(5000, { REDIS_URL: redis.url, GATEWAY_REDIS_PREFIX: 'drain' });
       const streams = await Promise.all([0, 1, 2].map(() => openStream(gw.url)));
       gw.child.kill('SIGTERM');
       for (const s of streams) expect(parseResponsesSse(await s.done).at(-1).type).toBe('response.completed');
@@ -187,7 +169,7 @@ describe('gateway serve: SIGTERM drains', () => {
       expect(gw.output()).not.toContain('closing with undelivered turn records');
     } finally {
       await queue.close();
-      redis.kill('SIGKILL');
+      await redis.kill();
     }
   }, 30_000);
 });
