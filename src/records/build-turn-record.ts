@@ -96,26 +96,20 @@ function outputText(output: ToolOutput): string {
 // Codex sends context as user messages too (`<environment_context>…`): those are not prompts.
 const CONTEXT_MESSAGE = /^\s*<([a-z_]+)>[\s\S]*<\/\1>\s*$/;
 
+// Walks back from the end: Codex resends the whole history, and only the last two
+// prompts matter.
 function lastUserOf(items: Item[]): Pick<TurnRecord, 'lastUser'> {
   const prompts: string[] = [];
-  let endsWithPrompt = false;
-  for (const item of items) {
-    if (item.type !== 'message') {
-      endsWithPrompt = false;
-      continue;
-    }
-    if (item.role !== 'user') {
-      if (item.role === 'assistant') endsWithPrompt = false;
-      continue;
-    }
-    const text = messageText(item.content);
-    if (CONTEXT_MESSAGE.test(text)) continue;
-    prompts.push(text);
-    endsWithPrompt = true;
+  let endsWithPrompt = true;
+  for (let i = items.length - 1; i >= 0 && prompts.length < 2; i--) {
+    const item = items[i];
+    const isPrompt = item.type === 'message' && item.role === 'user' && !CONTEXT_MESSAGE.test(messageText(item.content));
+    if (isPrompt) prompts.push(messageText(item.content));
+    // Anything the model or a tool produced after the last prompt: the input ends in a turn, not a prompt.
+    else if (prompts.length === 0 && (item.type !== 'message' || item.role === 'assistant')) endsWithPrompt = false;
   }
   if (prompts.length === 0) return {};
-  const last = prompts[prompts.length - 1];
-  const previous = prompts.length > 1 ? prompts[prompts.length - 2] : undefined;
+  const [last, previous] = prompts;
   return {
     lastUser: {
       hash: createHash('sha256').update(last).digest('hex').slice(0, 16),
