@@ -12,6 +12,7 @@ import type { GatewayConfig } from '../src/config/types.js';
 import { postWebhook } from '../src/usage/send-alert.js';
 import { commitProposalBranch } from './commit-proposal-branch.js';
 import { runOptimizer } from './optimize-command.js';
+import type { ProposalFiles } from './write-proposal-files.js';
 
 export const OPTIMIZER_QUEUE = 'optimizer';
 export const SCHEDULER_ID = 'weekly-routing-optimizer';
@@ -36,7 +37,7 @@ export async function registerOptimizerSchedule(queue: Queue, schedule: { patter
 
 export interface ScheduledRunResult {
   changed: boolean;
-  files: Record<string, string | boolean | undefined>;
+  files: ProposalFiles;
   summary: string;
   webhook?: boolean;
   branch?: string;
@@ -65,22 +66,22 @@ export async function runScheduledOptimization(opts: { configFile: string; env: 
   });
   const changed = result.proposals.some((p) => p.proposedThreshold !== null);
   const summary = summarize(result, changed);
-  const out: ScheduledRunResult = { changed, files: files as unknown as ScheduledRunResult['files'], summary };
+  const out: ScheduledRunResult = { changed, files, summary };
   opts.logger.info({ changed, files }, `optimizer: ${summary}`);
   if (o.webhook_url) out.webhook = await postWebhook(o.webhook_url, `${summary}\n${lines.join('\n')}`, opts.logger);
-  if (changed && workTree) {
+  if (changed && workTree && files.diff) {
     const date = result.generatedAt.slice(0, 10);
     const inRepo = (p: string) => relative(workTree, isAbsolute(p) ? p : resolve(p)).split('\\').join('/');
     const { applyRoutesDiff } = await import('./routes-diff.js');
-    const diffText = readFileSync(String((files as any).diff), 'utf8');
+    const diffText = readFileSync(files.diff, 'utf8');
     const commitFiles: Record<string, string> = {
       [inRepo(resolve(opts.configFile))]: applyRoutesDiff(text, diffText),
-      [inRepo(String((files as any).markdown))]: readFileSync(String((files as any).markdown), 'utf8'),
-      [inRepo(String((files as any).diff))]: diffText,
+      [inRepo(files.markdown)]: readFileSync(files.markdown, 'utf8'),
+      [inRepo(files.diff)]: diffText,
     };
     const branch = `${o.git?.branch_prefix ?? 'routing-proposal/'}${date}`;
     try {
-      const committed = await commitProposalBranch({ workTree, branch, message: `Routing policy: ${summary}\n\nSee ${inRepo(String((files as any).markdown))} for the evidence.`, files: commitFiles });
+      const committed = await commitProposalBranch({ workTree, branch, message: `Routing policy: ${summary}\n\nSee ${inRepo(files.markdown)} for the evidence.`, files: commitFiles });
       out.branch = committed.branch;
       opts.logger.info({ branch, commit: committed.commit }, 'optimizer: proposal committed on a new branch (not pushed)');
     } catch (err) {
